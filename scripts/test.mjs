@@ -18,5 +18,8 @@ for (const project of projects) {
   console.log(`\n[suite ${project}] ${run.status === 0 ? 'passed' : 'FAILED'} in ${seconds.toFixed(1)} s\n`);
 }
 console.log('Suite times:');
-for (const r of results) console.log(`  ${r.project.padEnd(8)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.status === 0 ? 'ok' : 'FAILED'}`);
+for (const r of results)
+  console.log(
+    `  ${r.project.padEnd(8)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.status === 0 ? 'ok' : 'FAILED'}`,
+  );
 process.exit(results.every((r) => r.status === 0) ? 0 : 1);

@@ -110,7 +110,11 @@ export function loadConfig(options: LoadOptions = {}): Config {
     configFile = filePath;
   } else if (explicitPath !== undefined) {
     throw new ConfigErrors(filePath, [
-      new ConfigError('--config', `file ${filePath} does not exist`, 'give the path of an existing YAML file'),
+      new ConfigError(
+        '--config',
+        `file ${filePath} does not exist`,
+        'give the path of an existing YAML file',
+      ),
     ]);
   }
   const source = configFile ?? '(defaults and environment)';
@@ -119,14 +123,22 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const [key, variable] of Object.entries(SECRET_FILE_KEYS)) {
     if (getPath(raw, key) !== undefined) {
       issues.push(
-        new ConfigError(key, 'secrets may not be written in the config file', `remove it and set ${variable} instead`),
+        new ConfigError(
+          key,
+          'secrets may not be written in the config file',
+          `remove it and set ${variable} instead`,
+        ),
       );
       deletePath(raw, key);
     }
   }
   if (raw.env !== undefined && raw.env !== env) {
     issues.push(
-      new ConfigError('env', `the file says "${String(raw.env)}" but the environment chosen is "${env}"`, `use --env ${String(raw.env)} or fix the file`),
+      new ConfigError(
+        'env',
+        `the file says "${String(raw.env)}" but the environment chosen is "${env}"`,
+        `use --env ${String(raw.env)} or fix the file`,
+      ),
     );
   }
 
@@ -164,19 +176,31 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const databaseUrl = environment.DATABASE_URL || null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigErrors(source, [
-      new ConfigError('DATABASE_URL', 'is not a postgres:// URL', 'set it to postgres://user@host:5432/db, or unset it to use the embedded store'),
+      new ConfigError(
+        'DATABASE_URL',
+        'is not a postgres:// URL',
+        'set it to postgres://user@host:5432/db, or unset it to use the embedded store',
+      ),
     ]);
   }
   if (secrets.masterKey !== undefined) {
     const bytes = Buffer.from(secrets.masterKey, 'base64');
     if (bytes.length !== 32) {
       throw new ConfigErrors(source, [
-        new ConfigError('CIN7_GHL_MASTER_KEY', `decodes to ${bytes.length} bytes, not 32`, 'generate one with: openssl rand -base64 32'),
+        new ConfigError(
+          'CIN7_GHL_MASTER_KEY',
+          `decodes to ${bytes.length} bytes, not 32`,
+          'generate one with: openssl rand -base64 32',
+        ),
       ]);
     }
   } else if (databaseUrl !== null) {
     throw new ConfigErrors(source, [
-      new ConfigError('CIN7_GHL_MASTER_KEY', 'is required when DATABASE_URL is set, so every machine reads the same secrets', 'generate one with: openssl rand -base64 32 and set it on every machine'),
+      new ConfigError(
+        'CIN7_GHL_MASTER_KEY',
+        'is required when DATABASE_URL is set, so every machine reads the same secrets',
+        'generate one with: openssl rand -base64 32 and set it on every machine',
+      ),
     ]);
   }
 
@@ -208,11 +232,19 @@ function toConfigError(issue: z.core.$ZodIssue, raw: Record<string, unknown>): C
   const value = getPath(raw, key);
   const shown = value === undefined ? 'missing' : JSON.stringify(value);
   const hint = describeKey(issue.path.map(String));
-  const problem = issue.code === 'invalid_type' && value !== undefined ? `wrong type (${typeof value})` : issue.message;
-  return new ConfigError(key, `${shown}: ${problem}`, hint ? `set it to ${hint}` : 'see docs/configuration.md');
+  const problem =
+    issue.code === 'invalid_type' && value !== undefined ? `wrong type (${typeof value})` : issue.message;
+  return new ConfigError(
+    key,
+    `${shown}: ${problem}`,
+    hint ? `set it to ${hint}` : 'see docs/configuration.md',
+  );
 }
 
-type SchemaNode = { def?: { type?: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode> }; description?: string };
+type SchemaNode = {
+  def?: { type?: string; innerType?: SchemaNode; shape?: Record<string, SchemaNode> };
+  description?: string;
+};
 
 function nodeAt(pathParts: string[]): SchemaNode | undefined {
   let node: SchemaNode | undefined = fileSchema as unknown as SchemaNode;
@@ -248,16 +280,26 @@ function readYamlObject(filePath: string): Record<string, unknown> {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'unknown position';
+    const where = first.linePos?.[0]
+      ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+      : 'unknown position';
     throw new ConfigErrors(filePath, [
-      new ConfigError(`(YAML ${where})`, first.message.split('\n')[0] ?? 'syntax error', 'fix the YAML syntax at that line'),
+      new ConfigError(
+        `(YAML ${where})`,
+        first.message.split('\n')[0] ?? 'syntax error',
+        'fix the YAML syntax at that line',
+      ),
     ]);
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigErrors(filePath, [
-      new ConfigError('(top level)', 'the file is not a mapping of keys to values', 'start the file with keys such as `ghl:` and `cin7:`'),
+      new ConfigError(
+        '(top level)',
+        'the file is not a mapping of keys to values',
+        'start the file with keys such as `ghl:` and `cin7:`',
+      ),
     ]);
   }
   return value as Record<string, unknown>;
@@ -294,5 +336,6 @@ function deletePath(obj: Record<string, unknown>, key: string): void {
     if (cur === null || typeof cur !== 'object') return;
     cur = (cur as Record<string, unknown>)[part];
   }
-  if (cur !== null && typeof cur === 'object') delete (cur as Record<string, unknown>)[parts[parts.length - 1]!];
+  if (cur !== null && typeof cur === 'object')
+    delete (cur as Record<string, unknown>)[parts[parts.length - 1]!];
 }

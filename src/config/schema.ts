@@ -68,7 +68,10 @@ export const fileSchema = z
         authorizeUrl: url(
           'the OAuth consent page, e.g. https://marketplace.gohighlevel.com/v2/oauth/chooselocation',
         ).default('https://marketplace.gohighlevel.com/v2/oauth/chooselocation'),
-        authMode: z.enum(['oauth', 'pit']).describe('oauth (Marketplace app) or pit (Private Integration Token)').default('oauth'),
+        authMode: z
+          .enum(['oauth', 'pit'])
+          .describe('oauth (Marketplace app) or pit (Private Integration Token)')
+          .default('oauth'),
         clientId: z.string().min(1).describe('the Marketplace app client id').optional(),
         locationId: z.string().min(1).describe('the sub-account (location) id').optional(),
         timeoutMs: positiveInt('per-request timeout in milliseconds, e.g. 30000').default(30000),
@@ -76,7 +79,9 @@ export const fileSchema = z
         dailyLimit: positiveInt('requests allowed per day per location, e.g. 200000').default(200_000),
         webhook: z
           .object({
-            toleranceSeconds: positiveInt('how old a webhook timestamp may be, in seconds, e.g. 4200').default(4200),
+            toleranceSeconds: positiveInt(
+              'how old a webhook timestamp may be, in seconds, e.g. 4200',
+            ).default(4200),
             ed25519PublicKey: z.string().min(1).describe('a PEM Ed25519 public key').optional(),
             rsaPublicKey: z.string().min(1).describe('a PEM RSA public key').optional(),
           })
@@ -106,7 +111,12 @@ export const fileSchema = z
           .object({
             enabled: z.boolean().describe('true or false').default(true),
             checkIntervalMinutes: positiveInt('minutes between webhook health checks, e.g. 15').default(15),
-            debounceMs: z.number().int().min(0).describe('milliseconds to gather webhook hints, e.g. 2000').default(2000),
+            debounceMs: z
+              .number()
+              .int()
+              .min(0)
+              .describe('milliseconds to gather webhook hints, e.g. 2000')
+              .default(2000),
           })
           .strict()
           .default({ enabled: true, checkIntervalMinutes: 15, debounceMs: 2000 }),
@@ -124,9 +134,20 @@ export const fileSchema = z
         cin7ToGhl: z.boolean().describe('true or false').default(true),
         ghlToCin7: z.boolean().describe('true or false').default(true),
         pollIntervalMinutes: positiveInt('minutes between change-feed polls, e.g. 5').default(5),
-        mappingFile: z.string().min(1).describe('a path to the mapping YAML, relative to this file').optional(),
-        tagRulesFile: z.string().min(1).describe('a path to the tag rules YAML, relative to this file').optional(),
-        businesses: z.boolean().describe('true to associate company customers with GHL businesses').default(false),
+        mappingFile: z
+          .string()
+          .min(1)
+          .describe('a path to the mapping YAML, relative to this file')
+          .optional(),
+        tagRulesFile: z
+          .string()
+          .min(1)
+          .describe('a path to the tag rules YAML, relative to this file')
+          .optional(),
+        businesses: z
+          .boolean()
+          .describe('true to associate company customers with GHL businesses')
+          .default(false),
         customFields: z.boolean().describe('true to map Cin7 attributes to GHL custom fields').default(false),
         taskPolling: z.boolean().describe('true to poll tasks location-wide').default(false),
       })
@@ -150,9 +171,18 @@ export const fileSchema = z
           .enum(['owner', 'newest', 'manual'])
           .describe('one of owner, newest, manual')
           .default('owner'),
-        dailyHeadroom: fraction('a fraction of the daily budget kept for live traffic, 0 to 0.9, e.g. 0.2').default(0.2),
-        orphanTag: z.string().min(1).describe('the tag put on orphaned GHL contacts').default('cin7:deprecated'),
-        deleteOrphans: z.boolean().describe('true to delete orphaned GHL contacts (default false)').default(false),
+        dailyHeadroom: fraction(
+          'a fraction of the daily budget kept for live traffic, 0 to 0.9, e.g. 0.2',
+        ).default(0.2),
+        orphanTag: z
+          .string()
+          .min(1)
+          .describe('the tag put on orphaned GHL contacts')
+          .default('cin7:deprecated'),
+        deleteOrphans: z
+          .boolean()
+          .describe('true to delete orphaned GHL contacts (default false)')
+          .default(false),
       })
       .strict()
       .default({

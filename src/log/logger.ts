@@ -47,10 +47,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /** Errors as JSON: our family keeps code, hint, details; vendor errors keep status and trace id. */
 export function serializeError(e: unknown): Record<string, unknown> {
   if (isAppError(e)) {
-    return { type: e.name, ...e.toJSON(), stack: e.stack, ...(e.cause ? { cause: serializeError(e.cause) } : {}) };
+    return {
+      type: e.name,
+      ...e.toJSON(),
+      stack: e.stack,
+      ...(e.cause ? { cause: serializeError(e.cause) } : {}),
+    };
   }
   if (e instanceof Error) {
-    return { type: e.name, message: e.message, stack: e.stack, ...(e.cause ? { cause: serializeError(e.cause) } : {}) };
+    return {
+      type: e.name,
+      message: e.message,
+      stack: e.stack,
+      ...(e.cause ? { cause: serializeError(e.cause) } : {}),
+    };
   }
   return { message: String(e) };
 }

@@ -4,9 +4,11 @@
  * leaves the process can be passed through `redactText`.
  */
 
-const SECRET_NAME = /(token|secret|password|passwd|authorization|applicationkey|application_key|api[-_]?key|cookie|credential|private[-_]?key|masterkey|refresh)/i;
+const SECRET_NAME =
+  /(token|secret|password|passwd|authorization|applicationkey|application_key|api[-_]?key|cookie|credential|private[-_]?key|masterkey|refresh)/i;
 /** Field names that look secret but hold only metadata. */
-const SAFE_NAME = /^(tokenType|token_type|tokenExpiresAt|expiresAt|expires_in|refreshedAt|tokenUpdatedAt|hasToken)$/i;
+const SAFE_NAME =
+  /^(tokenType|token_type|tokenExpiresAt|expiresAt|expires_in|refreshedAt|tokenUpdatedAt|hasToken)$/i;
 
 export const REDACTED = '[redacted]';
 
@@ -52,7 +54,8 @@ export function redactValue<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSecretName(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
+    out[k] =
+      isSecretName(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
   }
   return out as T;
 }

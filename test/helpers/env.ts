@@ -6,7 +6,8 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (k === 'DATABASE_URL' || k.startsWith('CIN7_') || k.startsWith('GHL_') || k.startsWith('REQUIRE_')) continue;
+    if (k === 'DATABASE_URL' || k.startsWith('CIN7_') || k.startsWith('GHL_') || k.startsWith('REQUIRE_'))
+      continue;
     env[k] = v;
   }
   return { ...env, ...extra };
