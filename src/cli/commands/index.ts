@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerConfigCommands } from './config.js';
+import { registerOpsCommands } from './ops.js';
+
+/** Every command group, registered on the root program. Add one line per new command file. */
+export function registerCommands(program: Command): void {
+  registerConfigCommands(program);
+  registerOpsCommands(program);
+}

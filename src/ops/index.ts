@@ -1,0 +1,10 @@
+import { Catalog } from './catalog.js';
+import type { OperationProvider } from './types.js';
+
+/** The API modules contributing operations and triggers. Add one entry per provider. */
+const providers: OperationProvider[] = [];
+
+/** The product's operations catalog (GHL, Cin7 and the product's own triggers). */
+export function createCatalog(): Catalog {
+  return new Catalog(providers);
+}
