@@ -29,7 +29,11 @@ export function createContext(cmd: Command): CommandContext {
     overrides: opts.logLevel ? { 'log.level': opts.logLevel } : {},
   });
   for (const value of Object.values(config.secrets)) registerSecret(value);
-  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, base: { env: config.env } });
+  const logger = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty,
+    base: { env: config.env },
+  });
   return { config, logger, out: createOutput(opts.json === true) };
 }
 

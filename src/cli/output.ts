@@ -19,7 +19,8 @@ export function createOutput(json: boolean, streams = { out: process.stdout, err
   return {
     json,
     result(value, text) {
-      if (json || text === undefined) streams.out.write(`${JSON.stringify(redactValue(value), null, json ? 2 : 0)}\n`);
+      if (json || text === undefined)
+        streams.out.write(`${JSON.stringify(redactValue(value), null, json ? 2 : 0)}\n`);
       else streams.out.write(`${redactText(text)}${text.endsWith('\n') ? '' : '\n'}`);
     },
     info(line) {
@@ -27,7 +28,9 @@ export function createOutput(json: boolean, streams = { out: process.stdout, err
     },
     error(e) {
       if (json) {
-        const body = isAppError(e) ? e.toJSON() : { error: 'Error', message: e instanceof Error ? e.message : String(e) };
+        const body = isAppError(e)
+          ? e.toJSON()
+          : { error: 'Error', message: e instanceof Error ? e.message : String(e) };
         streams.err.write(`${JSON.stringify(redactValue(body))}\n`);
         return;
       }

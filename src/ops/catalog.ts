@@ -35,7 +35,9 @@ export class Catalog {
     throw new InputError(
       'operation',
       `unknown operation "${name}"`,
-      near.length ? `did you mean one of: ${near.join(', ')}?` : 'run `cin7-ghl ops list` to see every operation',
+      near.length
+        ? `did you mean one of: ${near.join(', ')}?`
+        : 'run `cin7-ghl ops list` to see every operation',
     );
   }
 
@@ -48,11 +50,16 @@ export class Catalog {
  * Checks `params` against an operation: required path/query parameters present, no unknown ones,
  * a body only when the operation takes one. Throws `InputError` naming the parameter and the fix.
  */
-export function checkParams(op: OperationDef, params: Record<string, unknown>, defaults: string[] = []): void {
+export function checkParams(
+  op: OperationDef,
+  params: Record<string, unknown>,
+  defaults: string[] = [],
+): void {
   const known = new Set(op.params.filter((p) => p.in !== 'body').map((p) => p.name));
   for (const key of Object.keys(params)) {
     if (key === 'body') {
-      if (!op.hasBody) throw new InputError(`${op.name} params.body`, 'this operation takes no body', 'remove "body"');
+      if (!op.hasBody)
+        throw new InputError(`${op.name} params.body`, 'this operation takes no body', 'remove "body"');
       continue;
     }
     if (!known.has(key)) {
@@ -60,17 +67,29 @@ export function checkParams(op: OperationDef, params: Record<string, unknown>, d
       throw new InputError(
         `${op.name} params.${key}`,
         'unknown parameter',
-        names.length ? `use one of: ${names.join(', ')}${op.hasBody ? ', body' : ''}` : op.hasBody ? 'put request fields under "body"' : 'this operation takes no parameters',
+        names.length
+          ? `use one of: ${names.join(', ')}${op.hasBody ? ', body' : ''}`
+          : op.hasBody
+            ? 'put request fields under "body"'
+            : 'this operation takes no parameters',
       );
     }
   }
   for (const p of op.params) {
     if (p.in === 'body' || !p.required || defaults.includes(p.name)) continue;
     if (params[p.name] === undefined || params[p.name] === '') {
-      throw new InputError(`${op.name} params.${p.name}`, 'required parameter missing', `add "${p.name}" (${p.description})`);
+      throw new InputError(
+        `${op.name} params.${p.name}`,
+        'required parameter missing',
+        `add "${p.name}" (${p.description})`,
+      );
     }
   }
   if (op.hasBody && op.params.some((p) => p.in === 'body' && p.required) && params.body === undefined) {
-    throw new InputError(`${op.name} params.body`, 'this operation needs a request body', 'add "body": { … } with the fields the operation takes');
+    throw new InputError(
+      `${op.name} params.body`,
+      'this operation needs a request body',
+      'add "body": { … } with the fields the operation takes',
+    );
   }
 }

@@ -53,7 +53,8 @@ function renderText(value: Record<string, unknown>, prefix = ''): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(value)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) lines.push(renderText(v as Record<string, unknown>, key));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      lines.push(renderText(v as Record<string, unknown>, key));
     else lines.push(`${key} = ${JSON.stringify(v)}`);
   }
   return lines.filter((l) => l.length > 0).join('\n');

@@ -9,7 +9,9 @@ import { EXIT } from '../exit-codes.js';
 
 /** `cin7-ghl ops list|call`: the operations catalog on the command line. */
 export function registerOpsCommands(program: Command): void {
-  const ops = program.command('ops').description('The operations catalog: every vendor operation and trigger');
+  const ops = program
+    .command('ops')
+    .description('The operations catalog: every vendor operation and trigger');
   ops
     .command('list')
     .description('List every operation and trigger, with a count')
@@ -33,7 +35,8 @@ export function registerOpsCommands(program: Command): void {
           '',
           'Operations:',
           ...operations.map(
-            (o) => `  ${o.name.padEnd(36)} ${o.method.padEnd(6)} ${o.path}${o.scope ? `  [${o.scope}]` : ''}${o.deprecated ? ' (deprecated)' : ''}`,
+            (o) =>
+              `  ${o.name.padEnd(36)} ${o.method.padEnd(6)} ${o.path}${o.scope ? `  [${o.scope}]` : ''}${o.deprecated ? ' (deprecated)' : ''}`,
           ),
           '',
           'Triggers:',
@@ -46,17 +49,26 @@ export function registerOpsCommands(program: Command): void {
   ops
     .command('call <name>')
     .description('Call one operation and print the vendor response body (one page for list operations)')
-    .option('--params <json>', 'one JSON object: path/query parameters by spec name, the body under "body"', '{}')
+    .option(
+      '--params <json>',
+      'one JSON object: path/query parameters by spec name, the body under "body"',
+      '{}',
+    )
     .action(
       runCommand(async (ctx, name: string, opts: { params: string }) => {
         const catalog = createCatalog();
         let params: OperationParams;
         try {
           const parsed: unknown = JSON.parse(opts.params);
-          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+            throw new Error('not an object');
           params = parsed as OperationParams;
         } catch (e) {
-          throw new InputError('--params', `not a JSON object (${e instanceof Error ? e.message : String(e)})`, `pass e.g. --params '{"contactId":"abc"}'`);
+          throw new InputError(
+            '--params',
+            `not a JSON object (${e instanceof Error ? e.message : String(e)})`,
+            `pass e.g. --params '{"contactId":"abc"}'`,
+          );
         }
         const { def, provider } = catalog.lookup(name);
         const executor = await provider.createExecutor({ config: ctx.config, logger: ctx.logger });
