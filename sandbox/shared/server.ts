@@ -117,6 +117,10 @@ export interface ServerOptions {
   /** Headers added to every API answer (e.g. rate-limit headers), computed after the guard. */
   decorate?: (req: SandboxRequest, res: SandboxResponse) => void;
   notFound?: (req: SandboxRequest) => SandboxResponse;
+  /** Answer for a known path with a method it does not serve (default: a 405 in GHL's shape). */
+  methodNotAllowed?: (req: SandboxRequest) => SandboxResponse;
+  /** Body of an injected status fault, in the vendor's error shape (default: GHL's `{statusCode, message}`). */
+  faultBody?: (status: number) => unknown;
 }
 
 export interface RunningServer {
@@ -187,10 +191,10 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
             status: 404,
             body: { statusCode: 404, message: `Cannot ${method} ${url.pathname}` },
           })
-        : {
+        : (options.methodNotAllowed?.(base) ?? {
             status: 405,
             body: { statusCode: 405, message: `Method ${method} not allowed on ${url.pathname}` },
-          };
+          });
     return write(res, answer);
   }
   const { route, params } = matched;
@@ -213,7 +217,10 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   if (before?.kind === 'status') {
     const answer: SandboxResponse = {
       status: before.status,
-      body: { statusCode: before.status, message: `Injected fault: ${before.status}` },
+      body: options.faultBody?.(before.status) ?? {
+        statusCode: before.status,
+        message: `Injected fault: ${before.status}`,
+      },
     };
     options.decorate?.(sreq, answer);
     return write(res, answer);
