@@ -1,4 +1,5 @@
+import { migration as m0002 } from './0002_rate_limits.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in order. Add new ones at the end (one import and one entry each). */
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [m0002];
