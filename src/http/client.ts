@@ -1,4 +1,4 @@
-import { InputError, errorMessage } from '../errors/index.js';
+import { AppError, InputError, StoreError, errorMessage } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { isSecretName, registerSecret } from '../log/redact.js';
 import { backoffDelay, parseRetryAfter } from './backoff.js';
@@ -274,7 +274,15 @@ export class HttpClient {
       }
       if (signal?.aborted)
         throw new AbortedError({ ...baseInit(call, null), messages: ['aborted by the caller'] });
-      throw e;
+      if (e instanceof AppError) throw e;
+      throw new StoreError(
+        'rate_limiter_unavailable',
+        `${call.operation}: the rate limiter failed: ${errorMessage(e)}`,
+        {
+          hint: 'Check the database connection; the shared rate limiter keeps its state there (table http_rate_limits).',
+          cause: e,
+        },
+      );
     }
   }
 

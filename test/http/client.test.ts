@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors/index.js';
+import { InputError, StoreError } from '../../src/errors/index.js';
 import { HttpClient } from '../../src/http/client.js';
 import { CallCounter } from '../../src/http/counter.js';
 import {
@@ -314,6 +314,25 @@ describe('HttpClient rate limiting, counting and logging', () => {
     expect(slots.length).toBe(5);
     expect(slots.filter((t) => t > Date.now()).length).toBe(2); // both attempts cooling
     expect(store.slots('secret-application-key-123')).toEqual([]);
+  });
+
+  it('fails with a StoreError naming the cause when the limiter store is down', async () => {
+    const server = await serve(() => ({ status: 200, body: {} }));
+    const broken = {
+      pollMs: 10,
+      take: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+      release: async () => ({ free: null }),
+      block: async () => {},
+    };
+    const rules = defineRules({ api: 'test', rateLimit: { requests: 5, windowMs: 1_000 } });
+    const http = new HttpClient({ rules: [rules], limiter: new SlotLimiter(broken) });
+    const e = await http.request(get(server, { rateKey: 'k' })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StoreError);
+    expect((e as StoreError).code).toBe('rate_limiter_unavailable');
+    expect((e as StoreError).message).toContain('ECONNREFUSED');
+    expect(server.arrivals.length).toBe(0);
   });
 
   it('counts calls, retries and rate-limit answers per api and operation', async () => {

@@ -35,7 +35,9 @@ interface Waiter {
 }
 
 interface PendingRelease {
+  /** `coolMs` counts from `releasedAt`; whatever time passes before the store applies it is taken off. */
   item: ReleaseItem;
+  releasedAt: number;
   resolve(result: { free: number | null }): void;
   reject(e: unknown): void;
 }
@@ -168,7 +170,7 @@ export class SlotLimiter implements RateLimiter {
           const waiter = q.waiters.shift();
           if (!waiter) {
             // Its caller left while the slot was being taken: give it back unused.
-            this.giveBack(key, { ...slot, coolMs: 0 }).catch(this.onError);
+            this.giveBack(key, { ...slot, coolMs: 0 }, this.clock.now()).catch(this.onError);
             continue;
           }
           waiter.done = true;
@@ -208,11 +210,13 @@ export class SlotLimiter implements RateLimiter {
       release: async (feedback?: LimiterFeedback) => {
         if (released) return;
         released = true;
+        // The call completed now: the slot's window counts from here, not from when the store writes it.
+        const releasedAt = this.clock.now();
         try {
           if (feedback) this.learn(key, configured, feedback);
           const { windowMs } = this.effective(key, configured);
           const cool = windowMs + this.margin(windowMs);
-          const { free } = await this.giveBack(key, { ...slot, coolMs: cool });
+          const { free } = await this.giveBack(key, { ...slot, coolMs: cool }, releasedAt);
           const remaining = feedback?.remaining;
           if (remaining !== undefined && free !== null && free > remaining) {
             await this.store.block(key, free - remaining, cool);
@@ -229,14 +233,14 @@ export class SlotLimiter implements RateLimiter {
    * it is under way go together in the next one. A hundred calls completing together cost a few
    * statements instead of a hundred queued for database connections ahead of the next take.
    */
-  private giveBack(key: string, item: ReleaseItem): Promise<{ free: number | null }> {
+  private giveBack(key: string, item: ReleaseItem, releasedAt: number): Promise<{ free: number | null }> {
     return new Promise((resolve, reject) => {
       const pending = this.releases.get(key);
       if (pending) {
-        pending.push({ item, resolve, reject });
+        pending.push({ item, releasedAt, resolve, reject });
         return;
       }
-      const batch: PendingRelease[] = [{ item, resolve, reject }];
+      const batch: PendingRelease[] = [{ item, releasedAt, resolve, reject }];
       this.releases.set(key, batch);
       void this.flushReleases(key, batch);
     });
@@ -249,9 +253,10 @@ export class SlotLimiter implements RateLimiter {
       const next: PendingRelease[] = [];
       this.releases.set(key, next);
       try {
+        const now = this.clock.now();
         const result = await this.store.release(
           key,
-          batch.map((b) => b.item),
+          batch.map((b) => ({ ...b.item, coolMs: Math.max(0, b.item.coolMs - (now - b.releasedAt)) })),
         );
         for (const b of batch) b.resolve(result);
       } catch (e) {

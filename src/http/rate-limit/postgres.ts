@@ -1,5 +1,5 @@
 import { StoreError } from '../../errors/index.js';
-import { blockFree, countFree, resize, takeFree } from './slots.js';
+import { blockFree, countFree } from './slots.js';
 import type { ReleaseItem, SlotStore, TakeResult } from './types.js';
 
 /** The smallest SQL surface the shared limiter needs; the store module (or a test) provides it. */
@@ -25,8 +25,10 @@ interface SlotRow {
 
 /**
  * Slots shared through PostgreSQL: one row per key (an array of slot-free times) changed under
- * `SELECT … FOR UPDATE`, so every worker process draws on one budget. Times come from the
- * database clock, not the processes', so machines with skewed clocks still agree.
+ * `SELECT … FOR UPDATE` — takes inside the `http_rate_limit_take` function (migration
+ * `0002_rate_limits`), releases as one compare-and-set `UPDATE` per batch — so every worker process
+ * draws on one budget. Times come from the database clock, not the processes', so machines with
+ * skewed clocks still agree.
  *
  * @example
  * const store = new PostgresSlotStore(executorFromPool(pool));
@@ -43,18 +45,17 @@ export class PostgresSlotStore implements SlotStore {
   }
 
   async take(key: string, limit: number, holdMs: number, count: number): Promise<TakeResult> {
-    return this.db.transaction(async (tx) => {
-      const { slots, now } = await this.lockRow(tx, key);
-      const resized = resize(slots, limit);
-      const result = takeFree(resized, now, now + holdMs, count);
-      if (result.taken.length > 0 || resized.length !== slots.length) {
-        await tx.query(
-          `UPDATE ${RATE_LIMIT_TABLE} SET slots = $2::bigint[], updated_at = now() WHERE key = $1`,
-          [key, resized],
-        );
-      }
-      return result;
-    });
+    const { rows } = await this.db.query<{ idx: number; token: string | number; wait_ms: string | number }>(
+      'SELECT idx, token, wait_ms FROM http_rate_limit_take($1, $2, $3, $4)',
+      [key, limit, Math.ceil(holdMs), count],
+    );
+    const taken: TakeResult['taken'] = [];
+    let waitMs = 0;
+    for (const row of rows) {
+      if (row.idx >= 0) taken.push({ index: row.idx, token: Number(row.token) });
+      else waitMs = Number(row.wait_ms);
+    }
+    return { taken, waitMs };
   }
 
   async release(key: string, items: ReleaseItem[]): Promise<{ free: number | null }> {

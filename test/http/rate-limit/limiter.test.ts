@@ -159,6 +159,39 @@ describe('SlotLimiter over memory', () => {
     expect(inner.slots('k').every((t) => t === clock.now() + 1_000)).toBe(true);
   });
 
+  it('counts the window from the release call, not from when a queued release reaches the store', async () => {
+    const clock = new FakeClock();
+    const inner = new MemorySlotStore(clock);
+    let open: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    let first = true;
+    const store = {
+      pollMs: inner.pollMs,
+      take: inner.take.bind(inner),
+      block: inner.block.bind(inner),
+      release: async (key: string, items: Parameters<MemorySlotStore['release']>[1]) => {
+        if (first) {
+          first = false;
+          await gate; // the database is slow to answer the first release
+        }
+        return inner.release(key, items);
+      },
+    };
+    const limiter = new SlotLimiter(store, { clock, marginMs: () => 0 });
+    const o = { limit: 2, windowMs: 1_000, leaseMs: 5_000 };
+    const [a, b] = await Promise.all([limiter.acquire('k', o), limiter.acquire('k', o)]);
+    const t0 = clock.now();
+    const ra = a.release();
+    const rb = b.release(); // queued behind the first while it is being written
+    await clock.advance(50);
+    open();
+    await Promise.all([ra, rb]);
+    // a: applied 50 ms late with its full window (conservative); b: its window counts from t0
+    expect([...inner.slots('k')].sort((x, y) => x - y)).toEqual([t0 + 1_000, t0 + 1_050]);
+  });
+
   it('adds the safety margin to the cooling time', async () => {
     const { clock, limiter, store } = setup(25);
     const o = { limit: 1, windowMs: 1_000, leaseMs: 5_000 };

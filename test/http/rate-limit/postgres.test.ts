@@ -59,6 +59,18 @@ describe.skipIf(!pgReq.available)('PostgresSlotStore', () => {
     expect((await store.release('ghl:none', [{ index: 0, token: 1, coolMs: 0 }])).free).toBeNull();
   });
 
+  it('grows the slot array with new free slots and shrinks it from the end as the limit changes', async () => {
+    const store = new PostgresSlotStore(db.executor());
+    await store.take('ghl:size', 2, 60_000, 2);
+    const grown = await store.take('ghl:size', 4, 60_000, 5);
+    expect(grown.taken.map((t) => t.index)).toEqual([2, 3]);
+    expect(grown.waitMs).toBeGreaterThan(59_000);
+    expect((await store.slots('ghl:size')).slots.length).toBe(4);
+    const shrunk = await store.take('ghl:size', 1, 60_000, 1);
+    expect(shrunk.taken).toEqual([]);
+    expect((await store.slots('ghl:size')).slots.length).toBe(1);
+  });
+
   it('never hands out more than `limit` slots to concurrent takers in several "processes"', async () => {
     const stores = [1, 2, 3, 4].map(() => new PostgresSlotStore(db.executor(3)));
     const results = await Promise.all(
