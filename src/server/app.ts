@@ -48,7 +48,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const ok = checks.every((ch) => ch.ok);
     return c.json({ ok, checks }, ok ? 200 : 503);
   });
-  app.notFound((c) => c.json({ error: 'NotFound', message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: 'NotFound', message: `No route for ${c.req.method} ${c.req.path}` }, 404),
+  );
   app.onError(errorHandler(deps.logger));
   return app;
 }

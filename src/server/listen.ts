@@ -17,7 +17,10 @@ export interface Listening {
  * @example
  * const { url, close } = await listen(app, { port: 3000 });
  */
-export async function listen(app: Hono<AppEnv>, options: { host?: string; port?: number } = {}): Promise<Listening> {
+export async function listen(
+  app: Hono<AppEnv>,
+  options: { host?: string; port?: number } = {},
+): Promise<Listening> {
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }) as Server;

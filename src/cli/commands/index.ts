@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerOpsCommands } from './ops.js';
+import { registerSecretsCommands } from './secrets.js';
 
 /** Every command group, registered on the root program. Add one line per new command file. */
 export function registerCommands(program: Command): void {
   registerConfigCommands(program);
   registerOpsCommands(program);
+  registerSecretsCommands(program);
 }
