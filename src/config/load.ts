@@ -184,13 +184,16 @@ export function loadConfig(options: LoadOptions = {}): Config {
     ]);
   }
   if (secrets.masterKey !== undefined) {
-    const bytes = Buffer.from(secrets.masterKey, 'base64');
-    if (bytes.length !== 32) {
+    // "new,old" is accepted while a rotated key is rolled out (see src/store/vault.ts).
+    const keys = secrets.masterKey.split(',').map((k) => k.trim());
+    const bad = keys.findIndex((k) => Buffer.from(k, 'base64').length !== 32);
+    if (bad >= 0) {
+      const where = keys.length > 1 ? `key ${bad + 1} of ${keys.length} ` : '';
       throw new ConfigErrors(source, [
         new ConfigError(
           'CIN7_GHL_MASTER_KEY',
-          `decodes to ${bytes.length} bytes, not 32`,
-          'generate one with: openssl rand -base64 32',
+          `${where}decodes to ${Buffer.from(keys[bad]!, 'base64').length} bytes, not 32`,
+          'generate one with: openssl rand -base64 32 (during a key switch: "<new>,<old>")',
         ),
       ]);
     }
