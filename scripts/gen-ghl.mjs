@@ -3,7 +3,15 @@
 // ../shared/specs/ghl/apps/ into src/ghl/generated/ (committed).
 // `npm run gen:ghl -- --check`: generates into a temp dir and exits 1 when the committed files differ
 // (CI runs it). Without ../shared/specs it says so and exits 0, unless CI=true (then 1).
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

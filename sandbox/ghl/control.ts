@@ -84,7 +84,10 @@ export interface GhlControl {
   completeTask(contactId: string, taskId: string): TaskOut;
   deleteTask(contactId: string, taskId: string): void;
   /** Books an appointment for the contact (appointments have no webhook here). */
-  addAppointment(contactId: string, appt?: { title?: string; startTime?: string; status?: string }): AppointmentOut;
+  addAppointment(
+    contactId: string,
+    appt?: { title?: string; startTime?: string; status?: string },
+  ): AppointmentOut;
   /** Uninstalls the app from the location: AppUninstall webhook; OAuth tokens stop working. */
   uninstallApp(): void;
 
@@ -240,7 +243,8 @@ export function createControl(
     addAppointment: (contactId, appt = {}) => {
       const c = contactOf(contactId);
       const start = appt.startTime ? new Date(appt.startTime) : new Date(ctx.now() + 86_400_000);
-      if (Number.isNaN(start.getTime())) throw new GhlSandboxError(`startTime "${appt.startTime}" is not a date`);
+      if (Number.isNaN(start.getTime()))
+        throw new GhlSandboxError(`startTime "${appt.startTime}" is not a date`);
       const fmt = (d: Date): string => d.toISOString().slice(0, 19).replace('T', ' ');
       const record = {
         id: ctx.ids.ghlId(),
@@ -268,7 +272,10 @@ export function createControl(
     createToken: (scopes, lifetimeSeconds = null) => {
       const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));
       if (unknown.length > 0) throw new GhlSandboxError(`Unknown scope(s): ${unknown.join(', ')}`);
-      return ctx.tokens.issueAccess(ctx.locationId, scopes, lifetimeSeconds, null);
+      // Without a lifetime it is a private integration token (static, not touched by expireAccessTokens).
+      return lifetimeSeconds === null
+        ? ctx.tokens.issuePit(ctx.locationId, scopes)
+        : ctx.tokens.issueAccess(ctx.locationId, scopes, lifetimeSeconds, null);
     },
     authorize: ({ scopes, redirectUri, state }) => {
       const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s));

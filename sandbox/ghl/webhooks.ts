@@ -81,6 +81,7 @@ export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
+  private firstSends: Promise<void> = Promise.resolve();
   private readonly closing = new AbortController();
   private waiters: (() => void)[] = [];
   private closed = false;
@@ -139,11 +140,21 @@ export class WebhookDispatcher {
     for (const f of w) f();
   }
 
+  /**
+   * First attempts go out one at a time in the order the events happened (so a receiver sees a
+   * contact's create before its update); a retry waits on its own timer and does not hold the line.
+   */
   private schedule(d: WebhookDelivery, delayMs: number): void {
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
-        const p = this.send(d).finally(() => {
+        const run = (): Promise<void> => this.send(d);
+        let sending: Promise<void>;
+        if (d.attempts.length === 0) {
+          this.firstSends = this.firstSends.then(run);
+          sending = this.firstSends;
+        } else sending = run();
+        const p = sending.finally(() => {
           this.inFlight.delete(p);
           this.wake();
         });
