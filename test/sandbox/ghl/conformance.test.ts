@@ -11,7 +11,7 @@
  * - every webhook event validates against its `webhook-events/*.json` schema made strict.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GhlSandbox, startGhlSandbox } from '../../../sandbox/ghl/index.js';
+import { type GhlSandbox, OPERATIONS, startGhlSandbox } from '../../../sandbox/ghl/index.js';
 import {
   type ExtraProperty,
   type JsonSchema,
@@ -376,6 +376,49 @@ describe.skipIf(!specs.available)('GHL sandbox conformance to the official spec'
           expectValid(strictResponse(op, 400, EXTRAS.errorBody), answer, 'missing field');
         }
       });
+  });
+
+  it("the sandbox's operation table is the spec's: same methods, paths and declared scopes", () => {
+    const fromSpec = ops.map(
+      (o) => `${o.method.toUpperCase()} ${o.path.replace(/\{(\w+)\}/g, ':$1')} ${o.scope ?? '-'}`,
+    );
+    const fromSandbox = OPERATIONS.map((o) => {
+      const declared = ops.find(
+        (s) => s.method.toUpperCase() === o.method && s.path.replace(/\{(\w+)\}/g, ':$1') === o.path,
+      )?.scope;
+      return `${o.method} ${o.path} ${declared === undefined ? '-' : o.scope}`;
+    });
+    expect([...fromSandbox].sort()).toEqual([...fromSpec].sort());
+  });
+
+  it('every seeded contact, its notes, tasks and appointments validate strictly through GET, list and search', async () => {
+    const call = api(sb);
+    const byId = (id: string) => ops.find((o) => o.operationId === id) as SpecOperation;
+    const search = await call('POST', '/contacts/search', { locationId: sb.locationId, pageLimit: 500 });
+    expectValid(strictResponse(byId('search-contacts-advanced'), 200), search, 'search of all');
+    const list = await call('GET', `/contacts/?locationId=${sb.locationId}&limit=100`);
+    expectValid(strictResponse(byId('get-contacts'), 200, listMetaExtra()), list, 'list of all');
+    const ids = (search.body as { contacts: { id: string }[] }).contacts.map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(30);
+    for (const id of ids) {
+      expectValid(
+        strictResponse(byId('get-contact'), 200),
+        await call('GET', `/contacts/${id}`),
+        `contact ${id}`,
+      );
+      expectValid(
+        strictResponse(byId('get-all-notes'), 200),
+        await call('GET', `/contacts/${id}/notes`),
+        `notes ${id}`,
+      );
+      expectValid(
+        strictResponse(byId('get-all-tasks'), 200),
+        await call('GET', `/contacts/${id}/tasks`),
+        `tasks ${id}`,
+      );
+      const events = await call('GET', `/contacts/${id}/appointments`);
+      expectValid(strictResponse(byId('get-appointments-for-contact'), 200), events, `appointments ${id}`);
+    }
   });
 
   it('the strict schemas can fail: an unknown property or a missing id is reported', async () => {
