@@ -79,6 +79,9 @@ export function formatUtcTicks(ms: number): string {
   return `${isoSeconds(ms)}.${pad(((ms % 1000) + 1000) % 1000, 3)}0000Z`;
 }
 
+/** Building a DateTimeFormat costs far more than using one: keep one per zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The tenant-local calendar day holding `ms`, as ms at UTC midnight of that date (how the sandbox
  * keeps business dates such as `OrderDate`).
@@ -87,15 +90,17 @@ export function formatUtcTicks(ms: number): string {
  * tenantDay(Date.UTC(2024, 0, 1, 3), 'America/New_York'); // Date.UTC(2023, 11, 31)
  */
 export function tenantDay(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .format(new Date(ms))
-    .split('-')
-    .map(Number);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.format(new Date(ms)).split('-').map(Number);
   return Date.UTC(parts[0] ?? 1970, (parts[1] ?? 1) - 1, parts[2] ?? 1);
 }
 

@@ -130,7 +130,10 @@ function body(req: SandboxRequest): Json {
   return parsed as Json;
 }
 
-/** `/_sandbox/…`: the same control over HTTP, for tests running the sandbox in another process. */
+/**
+ * `/_sandbox/…`: the same control over HTTP, for tests running the sandbox in another process.
+ * Route parameters are lower-case names: the case-insensitive router lowercases patterns.
+ */
 export function addControlRoutes(
   router: Router,
   control: Cin7Control,
@@ -208,11 +211,11 @@ export function addControlRoutes(
   add('POST', '/customers/:id/contacts', 'contacts.add', (req) =>
     control.addContact(req.params.id ?? '', body(req)),
   );
-  add('POST', '/customers/:id/contacts/:contactId/edit', 'contacts.edit', (req) =>
-    control.editContact(req.params.id ?? '', req.params.contactId ?? '', body(req)),
+  add('POST', '/customers/:id/contacts/:contact/edit', 'contacts.edit', (req) =>
+    control.editContact(req.params.id ?? '', req.params.contact ?? '', body(req)),
   );
-  add('POST', '/customers/:id/addresses/:addressId/edit', 'addresses.edit', (req) =>
-    control.editAddress(req.params.id ?? '', req.params.addressId ?? '', body(req)),
+  add('POST', '/customers/:id/addresses/:address/edit', 'addresses.edit', (req) =>
+    control.editAddress(req.params.id ?? '', req.params.address ?? '', body(req)),
   );
   add('POST', '/sales', 'sales.create', (req) => control.createSale(body(req) as unknown as SaleInput));
   add('GET', '/sales/:id', 'sales.get', (req) => {

@@ -162,13 +162,19 @@ export class CustomerStore {
   }
 
   /**
-   * Matching customers in ID order. A `ModifiedSince` that selects few records is answered from the
-   * time index (O(log N + k log k)); a wide one scans the ID-ordered list (O(N)), never a full sort.
+   * One page of matching customers in ID order, with the count of all matches. A `ModifiedSince`
+   * that selects few records is answered from the time index (O(log N + k log k)); a wide one scans
+   * the ID-ordered list once (O(N), keeping only the page), never sorting everything.
    */
-  query(f: CustomerFilter): CustomerRecord[] {
+  query(
+    f: CustomerFilter,
+    page: { offset: number; limit: number },
+  ): { total: number; items: CustomerRecord[] } {
+    const end = page.offset + page.limit;
     if (f.id !== undefined) {
       const r = this.byId.get(f.id);
-      return r && this.matches(r, f) ? [r] : [];
+      const all = r && this.matches(r, f) ? [r] : [];
+      return { total: all.length, items: all.slice(page.offset, end) };
     }
     if (
       f.modifiedSince !== undefined &&
@@ -176,9 +182,17 @@ export class CustomerStore {
     ) {
       const hits: CustomerRecord[] = [];
       for (const r of this.timeIndex.from(f.modifiedSince)) if (this.matches(r, f)) hits.push(r);
-      return hits.sort((a, b) => compareIds(a.data.ID, b.data.ID));
+      hits.sort((a, b) => compareIds(a.data.ID, b.data.ID));
+      return { total: hits.length, items: hits.slice(page.offset, end) };
     }
-    return this.ordered.filter((r) => this.matches(r, f));
+    const items: CustomerRecord[] = [];
+    let total = 0;
+    for (const r of this.ordered) {
+      if (!this.matches(r, f)) continue;
+      if (total >= page.offset && total < end) items.push(r);
+      total++;
+    }
+    return { total, items };
   }
 
   /** `ChildCustomers` is computed on output from the parent index. */

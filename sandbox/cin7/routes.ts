@@ -43,17 +43,18 @@ export function addApiRoutes(router: Router, tenant: Cin7Tenant): void {
   add('GET', '/customer', 'cin7.customers.list', (_req, q) => {
     const page = readPage(q, tenant.knobs.maxPageSize);
     const includePrices = q.bool('IncludeProductPrices', false);
-    const matches = tenant.customers.query({
-      id: q.guid('ID'),
-      name: q.string('Name'),
-      contactFilter: q.string('ContactFilter'),
-      modifiedSince: q.date('ModifiedSince'),
-      includeDeprecated: q.bool('IncludeDeprecated', false),
-    });
-    const list = slicePage(matches, page).map((r) =>
-      customerOut(tenant, r, { includePrices, withOwnerIds: false }),
+    const found = tenant.customers.query(
+      {
+        id: q.guid('ID'),
+        name: q.string('Name'),
+        contactFilter: q.string('ContactFilter'),
+        modifiedSince: q.date('ModifiedSince'),
+        includeDeprecated: q.bool('IncludeDeprecated', false),
+      },
+      { offset: (page.page - 1) * page.limit, limit: page.limit },
     );
-    return ok({ Total: matches.length, Page: page.page, CustomerList: list });
+    const list = found.items.map((r) => customerOut(tenant, r, { includePrices, withOwnerIds: false }));
+    return ok({ Total: found.total, Page: page.page, CustomerList: list });
   });
 
   add('POST', '/customer', 'cin7.customers.create', (req) => {

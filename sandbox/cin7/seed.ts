@@ -76,6 +76,7 @@ const INVOICED_BEFORE_VOID: SaleStatus[] = ['INVOICED', 'COMPLETED', 'ORDERED', 
 export function seedTenant(o: SeedOptions): SeedResult {
   const rng = new Rng(o.seed);
   const names = new Set<string>();
+  const suffixes = new Map<string, number>();
   const importTimes = Array.from({ length: 3 }, () =>
     toSqlDatetime(o.epochMs - rng.int(30, 600) * DAY - rng.int(0, 86_399_999)),
   );
@@ -86,7 +87,7 @@ export function seedTenant(o: SeedOptions): SeedResult {
       rng,
       COUNTRIES.map((c) => [c, c.weight] as const),
     );
-    const c = seedCustomer(rng, i, country, names, sharedEmails);
+    const c = seedCustomer(rng, i, country, names, suffixes, sharedEmails);
     const modifiedMs = rng.chance(0.05)
       ? rng.pick(importTimes)
       : toSqlDatetime(o.epochMs - HOUR - Math.floor(rng.next() * 729 * DAY));
@@ -96,19 +97,54 @@ export function seedTenant(o: SeedOptions): SeedResult {
   return { customers, sales };
 }
 
-function uniqueName(base: string, names: Set<string>): string {
+/** `base`, or `base 2`, `base 3`… when taken (`next` remembers where each base got to). */
+function uniqueName(base: string, names: Set<string>, next: Map<string, number>): string {
   let name = base;
-  for (let k = 2; names.has(name.toLowerCase()); k++) name = `${base} ${k}`;
+  let k = next.get(base) ?? 2;
+  if (names.has(name.toLowerCase())) {
+    do name = `${base} ${k++}`;
+    while (names.has(name.toLowerCase()));
+  }
+  next.set(base, k);
   names.add(name.toLowerCase());
   return name;
 }
 
+const asciiCache = new Map<string, string>();
+
+/** `José` → `jose`, `O'Brien` → `obrien` (names repeat, so the result is cached). */
 function asciiLocal(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z]/g, '')
-    .toLowerCase();
+  let out = asciiCache.get(s);
+  if (out === undefined) {
+    out = s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase();
+    asciiCache.set(s, out);
+  }
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex8(rng: Rng): string {
+  const n = Math.floor(rng.next() * 0x100000000);
+  return (
+    (HEX[(n >>> 24) & 255] as string) +
+    (HEX[(n >>> 16) & 255] as string) +
+    (HEX[(n >>> 8) & 255] as string) +
+    (HEX[n & 255] as string)
+  );
+}
+
+/** A lower-case version-4-shaped GUID from four draws (the shared `Rng.guid` makes 32, too slow for 100k records). */
+function guid(rng: Rng): string {
+  const a = hex8(rng);
+  const b = hex8(rng);
+  const c = hex8(rng);
+  const d = hex8(rng);
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
 }
 
 function seedCustomer(
@@ -116,9 +152,10 @@ function seedCustomer(
   i: number,
   country: CountryProfile,
   names: Set<string>,
+  suffixes: Map<string, number>,
   sharedEmails: string[],
 ): Cin7Customer {
-  const id = rng.guid();
+  const id = guid(rng);
   const first = rng.pick(FIRST_NAMES);
   const last = rng.pick(LAST_NAMES);
   const isCompany = rng.chance(0.65);
@@ -127,6 +164,7 @@ function seedCustomer(
       ? `${last} ${rng.pick(COMPANY_WORDS)} ${rng.pick(country.companySuffixes)}`
       : `${first} ${last}`,
     names,
+    suffixes,
   );
   const contactCount = weighted(rng, [
     [1, 55],
@@ -163,7 +201,7 @@ function seedCustomer(
     else if (email && kind === 'both' && sharedEmails.length < 50 && rng.chance(0.01))
       sharedEmails.push(email);
     contacts.push({
-      ID: rng.guid(),
+      ID: guid(rng),
       Name: `${cf} ${cl}`,
       JobTitle: isCompany && rng.chance(0.5) ? rng.pick(JOB_TITLES) : null,
       Phone: phone,
@@ -185,7 +223,7 @@ function seedCustomer(
   const line1 = `${rng.int(1, 999)} ${rng.pick(country.streets)}`;
   const addresses: Cin7Address[] = [
     {
-      ID: rng.guid(),
+      ID: guid(rng),
       Line1: line1,
       Line2: rng.chance(0.2) ? `Suite ${rng.int(1, 40)}` : null,
       City: place.city,
@@ -199,7 +237,7 @@ function seedCustomer(
   if (rng.chance(0.45)) {
     const other = rng.pick(country.cities);
     addresses.push({
-      ID: rng.guid(),
+      ID: guid(rng),
       Line1: rng.chance(0.5) ? line1 : `${rng.int(1, 999)} ${rng.pick(country.streets)}`,
       Line2: null,
       City: other.city,
@@ -301,7 +339,7 @@ function seedSales(rng: Rng, customers: { data: Cin7Customer }[], o: SeedOptions
         };
       });
       const sale: SaleRecord = {
-        id: rng.guid(),
+        id: guid(rng),
         orderNumber: '',
         customerId: c.ID,
         status,
@@ -332,13 +370,13 @@ function seedSales(rng: Rng, customers: { data: Cin7Customer }[], o: SeedOptions
         sale.shipByMs = orderDay + 7 * DAY;
       if (['INVOICED', 'CREDITED', 'COMPLETED'].includes(status)) {
         sale.invoiceDateMs = Math.min(orderDay + rng.int(0, 10) * DAY, tenantDay(updatedMs, TENANT.TimeZone));
-        sale.invoiceTaskId = rng.guid();
+        sale.invoiceTaskId = guid(rng);
         sale.trackingNumber = rng.chance(0.5) ? `1Z999AA1${rng.int(10000000, 99999999)}` : '';
         const total = round2(lines.reduce((s, l) => s + l.Quantity * l.Price, 0) * (1 + sale.taxRate / 100));
         if (status === 'COMPLETED' || (status === 'INVOICED' && rng.chance(0.3))) {
           const amount = status === 'COMPLETED' ? total : round2(total / 2);
           sale.payments.push({
-            ID: rng.guid(),
+            ID: guid(rng),
             Amount: amount,
             datePaidMs: sale.invoiceDateMs,
             createdMs: updatedMs,

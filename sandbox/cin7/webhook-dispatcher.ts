@@ -94,17 +94,20 @@ export class WebhookDispatcher {
     }));
   }
 
-  /** Makes every delivery still waiting for its first attempt go now, and waits for those attempts. */
+  /**
+   * Makes every delivery still waiting for its first attempt go now and waits for those attempts;
+   * returns how many were sent (deliveries of a webhook deleted or switched off since are dropped).
+   */
   async flush(): Promise<number> {
     const due = this.deliveries.filter((d) => d.state === 'pending' && d.attempts.length === 0);
-    await Promise.all(
+    const sent = await Promise.all(
       due.map((d) => {
         if (d.timer) clearTimeout(d.timer);
         d.timer = null;
         return this.attempt(d);
       }),
     );
-    return due.length;
+    return sent.filter(Boolean).length;
   }
 
   pendingCount(): number {
@@ -153,12 +156,13 @@ export class WebhookDispatcher {
     d.timer.unref?.();
   }
 
-  private async attempt(d: Delivery): Promise<void> {
-    if (this.closed || d.state !== 'pending') return;
+  /** Makes one attempt; false when nothing was sent. */
+  private async attempt(d: Delivery): Promise<boolean> {
+    if (this.closed || d.state !== 'pending') return false;
     const hook = this.o.registry.get(d.webhookId);
     if (!hook?.IsActive) {
       d.state = 'dropped';
-      return;
+      return false;
     }
     if (d.batch) {
       d.payload = customerUpdated([...d.batch.values()]);
@@ -206,22 +210,23 @@ export class WebhookDispatcher {
       error,
       durationMs: Date.now() - started,
     });
-    if (this.closed) return;
+    if (this.closed) return true;
     if (status !== null && status >= 200 && status < 300) {
       d.state = 'delivered';
       this.o.log(`cin7 webhook ${d.type} #${d.id} delivered on attempt ${n} (${status})`);
-      return;
+      return true;
     }
     const retries = this.o.retryDelaysMs();
     if (n <= retries.length) {
       d.state = 'pending';
       this.o.log(`cin7 webhook ${d.type} #${d.id} attempt ${n} failed (${status ?? error}); retrying`);
       this.schedule(d, retries[n - 1] as number);
-      return;
+      return true;
     }
     d.state = 'failed';
     this.o.registry.deactivate(d.webhookId);
     this.o.log(`cin7 webhook ${d.webhookId} (${d.type}) deactivated after ${n} failed attempts`);
+    return true;
   }
 }
 
