@@ -189,7 +189,7 @@ export class JobQueue {
           'a job kind changed its singleton setting; the queue keeps its old policy until it is recreated',
         );
       }
-      await this.#boss.updateQueue(kind.name, settings);
+      await this.#boss.updateQueue(kind.name, { ...settings, ...(backoff ? {} : { retryDelayMax: null }) });
     }
     this.#kinds.set(kind.name, kind);
   }

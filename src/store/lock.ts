@@ -66,6 +66,12 @@ export async function acquireStoreLock(dataDir: string, logger: Logger): Promise
       const current = readLockFile(lockPath);
       if (current === undefined) continue; // removed meanwhile: try again
       if (current !== null && isHolderAlive(current)) {
+        if (current.host !== info.host) {
+          logger.warn(
+            { lock: lockPath, pid: current.pid, host: current.host },
+            `the store lock was taken on another host (${current.host}), whose process cannot be checked from here; if nothing runs there any more (e.g. a replaced container), delete ${lockPath}`,
+          );
+        }
         throw new StoreLockedError(dataDir, current.pid, current.url);
       }
       const staleId = current?.nonce ?? `unreadable-${fileIdentity(lockPath)}`;

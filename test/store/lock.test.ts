@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { hostname } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreLockedError } from '../../src/errors/index.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
 import { acquireStoreLock, readStoreLock, setStoreLockUrl } from '../../src/store/lock.js';
 import { startChild } from './fixtures/child.js';
 
@@ -111,6 +112,26 @@ describe('store lock', () => {
     } finally {
       holder.kill();
     }
+  });
+
+  it('treats a lock from another host as held, and says how to clear it', async () => {
+    const dir = tempDir();
+    writeLock(dir, { pid: 12345, host: 'some-other-host', nonce: 'n', startedAt: new Date().toISOString() });
+    let out = '';
+    const log = createLogger({
+      level: 'warn',
+      destination: new Writable({
+        write(c: Buffer, _e, cb) {
+          out += c.toString('utf8');
+          cb();
+        },
+      }),
+    });
+    const error = await acquireStoreLock(dir, log).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect((error as StoreLockedError).pid).toBe(12345);
+    expect(out).toContain('some-other-host');
+    expect(out).toContain('delete');
   });
 
   it('lets exactly one of eight processes racing for a stale lock win', async () => {

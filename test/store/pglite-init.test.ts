@@ -90,25 +90,33 @@ describe('first initialisation and recovery of the embedded database', () => {
 
   it('survives twenty SIGKILLs at random moments (including the first initialisation) with committed data intact', async () => {
     const rng = mulberry32(20240601);
-    // Rounds 1-2: killed during the first initialisation of a new data directory; the reopen must
-    // then initialise it from scratch.
+    // Rounds 1-2: killed during the first initialisation of a new data directory (a random moment
+    // after its partial directory appears); the reopen must then initialise it from scratch.
+    let killedDuringInit = 0;
     for (let round = 1; round <= 2; round++) {
       const root = tempRoot();
       const config = testConfig({ root });
       const child = startChild(fixture, ['writer'], { CIN7_GHL_DATA_DIR: root });
       try {
         await waitUntil(() => hasPartialInit(config.dataDir), 60_000);
-        await sleep(rng() * 1500);
+        await sleep(rng() * 1000);
         child.kill('SIGKILL');
         expect(await child.exited).toBe('SIGKILL');
       } finally {
         child.kill('SIGKILL');
       }
-      expect(child.lines.filter((l) => l.startsWith('opened'))).toEqual([]);
+      if (!existsSync(path.join(config.dataDir, PGLITE_DIR))) killedDuringInit++;
+      // The reopen succeeds; whatever the writer acknowledged (if it got that far) is there.
+      const acked = Math.max(0, ...child.lines.map((l) => Number(/^committed (\d+)$/.exec(l)?.[1] ?? 0)));
       const store = await openStore(config, { logger: silentLogger() });
-      expect((await store.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n).toBe(0);
+      const { rows } = await store.query<{ n: number }>(
+        "select count(*)::int as n from events where kind = 'crash.test'",
+      );
+      expect(rows[0]!.n).toBeGreaterThanOrEqual(acked);
       await store.close();
     }
+    // initdb takes ~3 s here: at least one of the two kills lands inside it
+    expect(killedDuringInit).toBeGreaterThanOrEqual(1);
     // Rounds 3-20: one data directory, a writer killed at a random moment each time, then reopened.
     const root = tempRoot();
     const config = testConfig({ root });
