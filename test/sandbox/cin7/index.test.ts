@@ -135,3 +135,29 @@ describe('cin7 sandbox rate limit (window far longer than the test)', () => {
     }
   });
 });
+
+describe('cin7 sandbox clock skew', () => {
+  it("writes LastModifiedOn by its own clock, so a client's 'now' can miss fresh changes", async () => {
+    const skew = -2 * 3_600_000;
+    const s = await startCin7Sandbox({
+      seed: 47,
+      customers: 2,
+      salesPerCustomer: 0,
+      clockSkewMs: skew,
+      rateLimit: { limit: 1000, windowMs: 60_000 },
+    });
+    try {
+      const clientNow = Date.now();
+      const edited = s.control.editCustomer(String(s.customers()[0]?.ID), { Comments: 'skewed' });
+      const written = Date.parse(edited.LastModifiedOn);
+      expect(Math.abs(written - (clientNow + skew))).toBeLessThan(5_000);
+      const since = new Date(clientNow - 60_000).toISOString();
+      const a = await api(s, 'GET', `/customer?IncludeDeprecated=true&ModifiedSince=${since}`);
+      expect((a.body as { Total: number }).Total).toBe(0);
+      s.control.configure({ clockSkewMs: 0 });
+      expect(Math.abs(Date.parse(s.control.now()) - Date.now())).toBeLessThan(5_000);
+    } finally {
+      await s.close();
+    }
+  });
+});
