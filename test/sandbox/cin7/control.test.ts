@@ -53,6 +53,7 @@ describe('cin7 sandbox control over HTTP, in another process', () => {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
     });
     return { status: res.status, body: (await res.json()) as Json };
   };
@@ -65,6 +66,7 @@ describe('cin7 sandbox control over HTTP, in another process', () => {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
     });
     return { status: res.status, body: (await res.json()) as Json };
   };

@@ -184,6 +184,7 @@ describe('cin7 sandbox GET /customer', () => {
   it('reads paths and parameter names case-insensitively, as ASP.NET does', async () => {
     const a = await fetch(`${s.rootUrl}/externalapi/v2/Customer?page=2&limit=10&includedeprecated=TRUE`, {
       headers: authHeaders(s),
+      signal: AbortSignal.timeout(30_000),
     });
     const body = (await a.json()) as Json;
     expect(a.status).toBe(200);

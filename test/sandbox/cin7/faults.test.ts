@@ -19,6 +19,7 @@ describe('cin7 sandbox faults', () => {
           method: 'POST',
           headers: { ...authHeaders(s), 'content-type': 'application/json' },
           body: JSON.stringify(body),
+          signal: AbortSignal.timeout(30_000),
         }),
       ).rejects.toThrow();
       const found = list(await api(s, 'GET', '/customer?Name=Lost%20Answer'), 'CustomerList');
@@ -81,8 +82,10 @@ describe('cin7 sandbox faults', () => {
       faults: { resetRate: 1 },
     });
     try {
-      await expect(fetch(`${s.baseUrl}/me`, { headers: authHeaders(s) })).rejects.toThrow();
-      const state = await fetch(`${s.rootUrl}/_sandbox/state`);
+      await expect(
+        fetch(`${s.baseUrl}/me`, { headers: authHeaders(s), signal: AbortSignal.timeout(30_000) }),
+      ).rejects.toThrow();
+      const state = await fetch(`${s.rootUrl}/_sandbox/state`, { signal: AbortSignal.timeout(30_000) });
       expect(state.status).toBe(200);
       s.control.setFaults({ malformedRate: 1 });
       const a = await api(s, 'GET', '/me');
