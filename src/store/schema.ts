@@ -91,6 +91,45 @@ export interface EventsTable {
   dedupe_key: string | null;
 }
 
+/**
+ * A vendor connection (migration 0003): one row per GHL location or Cin7 account. Its secrets live
+ * in the vault, never here.
+ */
+export interface ConnectionsTable {
+  /** e.g. `ghl:<locationId>`. */
+  id: string;
+  api: 'ghl' | 'cin7';
+  /** GHL location id or Cin7 account id. */
+  account_id: string;
+  status: ColumnType<ConnectionStatus, ConnectionStatus | undefined, ConnectionStatus>;
+  auth_mode: 'oauth' | 'pit' | 'key';
+  /** A PostgreSQL `text[]`. */
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  token_expires_at: Date | null;
+  token_refreshed_at: Date | null;
+  token_version: ColumnType<number, number | undefined, number>;
+  /** Set (and committed) just before a refresh request is sent; cleared when its outcome is stored. */
+  refresh_intent_at: Date | null;
+  refresh_intent_version: number | null;
+  last_used_at: Date | null;
+  last_error: string | null;
+  details: ColumnType<Json, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type ConnectionStatus = 'active' | 'needs_reauth' | 'uninstalled' | 'disabled';
+
+/** An OAuth connect started from this install, waiting for its callback (migration 0003). */
+export interface OauthPendingTable {
+  state: string;
+  api: string;
+  scopes: string[];
+  redirect_uri: string;
+  created_at: CreatedAt;
+  used_at: Date | null;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   secrets: SecretsTable;
@@ -98,4 +137,6 @@ export interface Database {
   inbox: InboxTable;
   checkpoints: CheckpointsTable;
   events: EventsTable;
+  connections: ConnectionsTable;
+  oauth_pending: OauthPendingTable;
 }
