@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerOpsCommands } from './ops.js';
+import { registerSandboxCommand } from './sandbox.js';
 import { registerSecretsCommands } from './secrets.js';
 
 /** Every command group, registered on the root program. Add one line per new command file. */
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   registerConfigCommands(program);
   registerOpsCommands(program);
   registerSecretsCommands(program);
+  registerSandboxCommand(program);
 }
