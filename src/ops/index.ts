@@ -1,8 +1,9 @@
+import { ghlOperationProvider } from '../ghl/provider.js';
 import { Catalog } from './catalog.js';
 import type { OperationProvider } from './types.js';
 
 /** The API modules contributing operations and triggers. Add one entry per provider. */
-const providers: OperationProvider[] = [];
+const providers: OperationProvider[] = [ghlOperationProvider];
 
 /** The product's operations catalog (GHL, Cin7 and the product's own triggers). */
 export function createCatalog(): Catalog {
