@@ -1,0 +1,181 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/load.js';
+import { ConfigError, InputError } from '../../errors/index.js';
+import { StaticTokenProvider } from '../../ghl/auth.js';
+import { GhlClient } from '../../ghl/client.js';
+import { savePitConnection } from '../../ghl/connections.js';
+import { ghlHttpClient } from '../../ghl/factory.js';
+import { completeGhlConnect, ghlWebhookUrl, startGhlConnect } from '../../ghl/oauth.js';
+import { requiredGhlScopes } from '../../ghl/scopes.js';
+import { ScopeError } from '../../http/errors.js';
+import { type CommandContext, runCommand } from '../context.js';
+import { withStore } from '../store-access.js';
+
+/**
+ * `cin7-ghl connect <vendor>`: one subcommand per vendor. Returns the `connect` command so another
+ * module can add its own subcommand (`registerConnectGhl(connect)` is one of them).
+ *
+ * @example
+ * const connect = registerConnectCommands(program); // connect ghl …
+ */
+export function registerConnectCommands(program: Command): Command {
+  const connect = program
+    .command('connect')
+    .description('Connect a vendor account (secrets are stored encrypted)');
+  registerConnectGhl(connect);
+  return connect;
+}
+
+/** `connect ghl [--pit] [--approve-sandbox]`. */
+export function registerConnectGhl(connect: Command): void {
+  connect
+    .command('ghl')
+    .description(
+      'Connect a HighLevel location: prints the OAuth consent URL (least-privilege scopes), or with --pit stores the Private Integration Token from GHL_TOKEN',
+    )
+    .option('--pit', 'store the Private Integration Token from GHL_TOKEN for GHL_LOCATION_ID (no OAuth)')
+    .option('--approve-sandbox', 'approve the consent page yourself and finish the connect (sandbox only)')
+    .option('--json', 'print JSON')
+    .action(
+      runCommand(async (ctx, opts: { pit?: boolean; approveSandbox?: boolean }) => {
+        if (opts.pit) return connectPit(ctx);
+        return connectOAuth(ctx, opts.approveSandbox === true);
+      }),
+    );
+}
+
+async function connectPit(ctx: CommandContext): Promise<undefined> {
+  const { config } = ctx;
+  const token = config.secrets.ghlToken;
+  const locationId = config.ghl.locationId;
+  if (!token || !locationId) {
+    throw new ConfigError(
+      [!token ? 'GHL_TOKEN' : null, !locationId ? 'GHL_LOCATION_ID' : null].filter(Boolean).join(', '),
+      'needed to store a Private Integration Token',
+      'create one in the sub-account (Settings → Private Integrations) with the scopes listed by `cin7-ghl connect ghl`, then set GHL_TOKEN and GHL_LOCATION_ID',
+    );
+  }
+  const scopes = requiredGhlScopes(config);
+  // Check it works before keeping it: a search of one contact needs contacts.readonly, always required.
+  const client = new GhlClient({
+    http: ghlHttpClient(config, ctx.logger),
+    baseUrl: config.ghl.baseUrl,
+    auth: new StaticTokenProvider(token, locationId),
+  });
+  try {
+    await client.searchContacts({ pageLimit: 1 });
+  } catch (e) {
+    if (e instanceof ScopeError) {
+      throw new InputError(
+        'GHL_TOKEN',
+        'the token lacks contacts.readonly',
+        `create the token with these scopes: ${scopes.join(', ')}`,
+      );
+    }
+    throw e;
+  }
+  const connection = await withStore(ctx, (store) => savePitConnection(store, { locationId, token, scopes }));
+  const webhookUrl = ghlWebhookUrl(config);
+  ctx.out.result(
+    { connected: { locationId: connection.locationId, authMode: 'pit', scopes }, webhookUrl },
+    [
+      `Stored the Private Integration Token for location ${connection.locationId} (encrypted).`,
+      `It must carry these scopes: ${scopes.join(', ')}.`,
+      `Webhook URL for a Marketplace app, if you have one: ${webhookUrl}`,
+      '(Without app webhooks, polling picks up GHL changes.)',
+    ].join('\n'),
+  );
+  return undefined;
+}
+
+async function connectOAuth(ctx: CommandContext, approve: boolean): Promise<undefined> {
+  const { config } = ctx;
+  const http = ghlHttpClient(config, ctx.logger);
+  await withStore(ctx, async (store) => {
+    const started = await startGhlConnect(store, config);
+    if (!approve) {
+      ctx.out.result(
+        {
+          authorizeUrl: started.authorizeUrl,
+          redirectUri: started.redirectUri,
+          scopes: started.scopes,
+          webhookUrl: started.webhookUrl,
+          expiresAt: started.expiresAt.toISOString(),
+        },
+        [
+          'Open this URL in a browser, choose the location and approve (within 10 minutes):',
+          `  ${started.authorizeUrl}`,
+          `GHL then redirects to ${started.redirectUri}: the service must be running there to finish the connect.`,
+          `Scopes asked for: ${started.scopes.join(', ')}`,
+          `Enter this webhook URL in the Marketplace app's settings: ${started.webhookUrl}`,
+        ].join('\n'),
+      );
+      return;
+    }
+    const callback = await approveSandboxConsent(config, started.authorizeUrl);
+    const done = await completeGhlConnect({ store, http, config, logger: ctx.logger }, callback);
+    ctx.out.result(
+      {
+        connected: {
+          locationId: done.connection.locationId,
+          authMode: 'oauth',
+          scopes: done.connection.scopes,
+          tokenExpiresAt: done.connection.tokenExpiresAt?.toISOString() ?? null,
+        },
+        missingScopes: done.missingScopes,
+        webhookUrl: done.webhookUrl,
+      },
+      [
+        `Connected location ${done.connection.locationId} (tokens stored encrypted).`,
+        `Scopes granted: ${done.connection.scopes.join(', ')}`,
+        ...(done.missingScopes.length > 0 ? [`Not granted: ${done.missingScopes.join(', ')}`] : []),
+        `Enter this webhook URL in the Marketplace app's settings: ${done.webhookUrl}`,
+      ].join('\n'),
+    );
+  });
+  return undefined;
+}
+
+/**
+ * Presses "approve" on the sandbox's consent page (a form POST to the same URL) and reads the code
+ * and state from its redirect. Refused for anything but a loopback consent page: a real GHL login
+ * is a person's decision.
+ */
+async function approveSandboxConsent(
+  config: Config,
+  authorizeUrl: string,
+): Promise<{ code?: string; state?: string; error?: string }> {
+  const url = new URL(authorizeUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+    throw new InputError(
+      '--approve-sandbox',
+      `the consent page ${url.origin} is not the local sandbox`,
+      'open the printed URL in a browser instead (set GHL_AUTHORIZE_URL to the sandbox authorizeUrl to use --approve-sandbox)',
+    );
+  }
+  const form = new URLSearchParams(url.searchParams);
+  form.set('decision', 'approve');
+  const res = await fetch(`${url.origin}${url.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(config.ghl.timeoutMs),
+  });
+  const location = res.headers.get('location');
+  await res.arrayBuffer().catch(() => undefined);
+  if (res.status !== 302 || !location) {
+    throw new InputError(
+      '--approve-sandbox',
+      `the consent page answered ${res.status} without a redirect`,
+      'check ghl.clientId and that GHL_AUTHORIZE_URL is the sandbox authorizeUrl',
+    );
+  }
+  const back = new URL(location);
+  const get = (k: string) => back.searchParams.get(k) ?? undefined;
+  return {
+    ...(get('code') ? { code: get('code') } : {}),
+    ...(get('state') ? { state: get('state') } : {}),
+    ...(get('error') ? { error: get('error') } : {}),
+  };
+}
