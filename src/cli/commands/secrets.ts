@@ -7,7 +7,9 @@ export function registerSecretsCommands(program: Command): void {
   const secrets = program.command('secrets').description('Secrets encrypted at rest');
   secrets
     .command('rotate-key')
-    .description('Re-encrypt every stored secret under a new master key (atomic; every secret stays readable)')
+    .description(
+      'Re-encrypt every stored secret under a new master key (atomic; every secret stays readable)',
+    )
     .option('--json', 'print JSON')
     .action(
       runCommand(async (ctx) => {
@@ -27,7 +29,11 @@ export function registerSecretsCommands(program: Command): void {
           : `Re-encrypted ${result.secrets} secret(s) under a new master key (key file replaced).`;
         // The new key is registered as a secret (so logs never show it); this is the one place it must
         // reach the operator, so it is written raw rather than through the redacting output.
-        const value = { rotated: true, secrets: result.secrets, ...(fromEnvironment ? { newKey: result.newKeyBase64 } : {}) };
+        const value = {
+          rotated: true,
+          secrets: result.secrets,
+          ...(fromEnvironment ? { newKey: result.newKeyBase64 } : {}),
+        };
         process.stdout.write(ctx.out.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
         return undefined;
       }),
