@@ -19,8 +19,10 @@ export function createOutput(json: boolean, streams = { out: process.stdout, err
   return {
     json,
     result(value, text) {
+      // Results are built on purpose, so only known secret values are masked here (field names such
+      // as "secrets" or "token" may legitimately appear in a result, e.g. `config check`).
       if (json || text === undefined)
-        streams.out.write(`${JSON.stringify(redactValue(value), null, json ? 2 : 0)}\n`);
+        streams.out.write(`${redactText(JSON.stringify(value, null, json ? 2 : 0))}\n`);
       else streams.out.write(`${redactText(text)}${text.endsWith('\n') ? '' : '\n'}`);
     },
     info(line) {
