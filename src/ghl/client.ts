@@ -14,12 +14,14 @@ import {
 } from './pagination.js';
 import {
   readBusinessContacts,
+  readBusinessWrite,
   readContactsList,
   readDuplicate,
   readKey,
   readList,
   readObject,
   readSearchPage,
+  strings,
 } from './read.js';
 import type {
   BulkBusinessInput,
@@ -306,7 +308,7 @@ export class GhlClient {
       path: { contactId },
       body: { tags },
       signal,
-      parse: readList<string>('tags', 'add tags answer'),
+      parse: readList<string>('tags', 'add tags answer', strings),
     });
   }
 
@@ -316,7 +318,7 @@ export class GhlClient {
       path: { contactId },
       body: { tags },
       signal,
-      parse: readList<string>('tags', 'remove tags answer'),
+      parse: readList<string>('tags', 'remove tags answer', strings),
     });
   }
 
@@ -555,11 +557,12 @@ export class GhlClient {
     });
   }
 
+  /** `POST /businesses/`: the business created (from the answer's `buiseness`, sic). */
   createBusiness(input: WithLocation<CreateBusinessInput>, signal?: AbortSignal): Promise<GhlBusiness> {
     return this.call('ghl.businesses.create', {
       body: { ...input, locationId: this.#location(input.locationId, 'ghl.businesses.create') },
       signal,
-      parse: readKey<GhlBusiness>('business', 'create business answer'),
+      parse: readBusinessWrite<GhlBusiness>,
     });
   }
 

@@ -28,11 +28,15 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-function arrayOf<T>(v: unknown, what: string): T[] {
+/** The items of a list that have the expected kind (objects by default); others are skipped. */
+function arrayOf<T>(v: unknown, what: string, keep: (item: unknown) => boolean = isObj): T[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new Error(`${what}: expected an array, got ${describe(v)}`);
-  return v.filter(isObj) as T[];
+  return v.filter(keep) as T[];
 }
+
+/** Keeps the string items of a list (tags, follower ids). */
+export const strings = (item: unknown): boolean => typeof item === 'string';
 
 const num = (v: unknown): number | undefined => {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -151,7 +155,18 @@ export function readObject<T>(what: string) {
   return (body: unknown): T => objectBody(body, what) as T;
 }
 
-/** The list under `key` of an object answer (missing → empty). */
-export function readList<T>(key: string, what: string) {
-  return (body: unknown): T[] => arrayOf<T>(objectBody(body, what)[key], `${what} .${key}`);
+/** The list under `key` of an object answer (missing → empty); objects unless `keep` says otherwise. */
+export function readList<T>(key: string, what: string, keep: (item: unknown) => boolean = isObj) {
+  return (body: unknown): T[] => arrayOf<T>(objectBody(body, what)[key], `${what} .${key}`, keep);
+}
+
+/**
+ * `POST /businesses/` and `PUT /businesses/:id` answer `{success, buiseness}` (sic, as the spec
+ * spells it); `business` is accepted too, in case GHL fixes the spelling.
+ */
+export function readBusinessWrite<T>(body: unknown): T {
+  const b = objectBody(body, 'business answer');
+  const business = b.buiseness ?? b.business;
+  if (!isObj(business)) throw new Error('business answer: no "buiseness" (or "business") object');
+  return business as T;
 }

@@ -175,6 +175,12 @@ export class GhlTokenManager implements GhlTokenProvider {
   async #load(): Promise<void> {
     const c = await this.#connection();
     assertUsable(c);
+    if (c.refreshIntentAt !== null && c.refreshIntentVersion === c.tokenVersion) {
+      // A refresh is in flight elsewhere, or died half-way: settle it under the lock right away
+      // (waiting for a live one; finding out from GHL for a dead one).
+      this.#current = await this.#refreshOnce(c.tokenVersion, 'recover', true);
+      return;
+    }
     if (!this.#current || this.#current.version !== c.tokenVersion) this.#current = await this.#readPair(c);
     this.#checkedAt = this.#now();
   }
@@ -226,7 +232,11 @@ export class GhlTokenManager implements GhlTokenProvider {
     };
   }
 
-  #refreshOnce(staleVersion: number, reason: string, force = false): Promise<Current> {
+  #refreshOnce(
+    staleVersion: number,
+    reason: 'proactive' | 'reactive' | 'scheduled' | 'recover',
+    force = false,
+  ): Promise<Current> {
     this.#refreshing ??= this.#lock
       .withLock(this.connectionId, () => this.#refreshLocked(staleVersion, reason, force))
       .finally(() => {
@@ -235,17 +245,24 @@ export class GhlTokenManager implements GhlTokenProvider {
     return this.#refreshing;
   }
 
-  async #refreshLocked(staleVersion: number, reason: string, force: boolean): Promise<Current> {
+  async #refreshLocked(
+    staleVersion: number,
+    reason: 'proactive' | 'reactive' | 'scheduled' | 'recover',
+    force: boolean,
+  ): Promise<Current> {
     // Read again under the lock: another process may have refreshed (or lost the connection).
     const c = await this.#connection();
     assertUsable(c);
     const stored = await this.#readPair(c);
     this.#current = stored;
     this.#checkedAt = this.#now();
-    if (c.tokenVersion > staleVersion && (reason === 'reactive' || this.#fresh(stored))) return stored;
+    const newer = c.tokenVersion > staleVersion;
+    if (newer && (reason === 'reactive' || reason === 'recover' || this.#fresh(stored))) return stored;
     if (!force && reason === 'proactive' && this.#fresh(stored)) return stored;
 
     const interrupted = c.refreshIntentAt !== null && c.refreshIntentVersion === c.tokenVersion;
+    // Recovery only settles a refresh that died: one that finished meanwhile left nothing to do.
+    if (reason === 'recover' && !interrupted) return stored;
     if (interrupted) {
       this.#logger.warn(
         { locationId: c.locationId, intentAt: c.refreshIntentAt?.toISOString() },
