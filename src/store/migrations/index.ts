@@ -1,7 +1,8 @@
 import { migration as m0001 } from './0001_foundation.js';
 import { migration as m0002 } from './0002_rate_limits.js';
 import { migration as m0003 } from './0003_connections.js';
+import { migration as m0020 } from './0020_cin7_feed.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in order. Add new ones at the end (one import and one entry each). */
-export const migrations: Migration[] = [m0001, m0002, m0003];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0020];
