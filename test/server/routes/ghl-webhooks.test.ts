@@ -66,7 +66,7 @@ describe.each(backends)('POST /webhooks/ghl (%s)', (backend) => {
     fetch(`${server.url}/webhooks/ghl`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: raw,
+      body: new Uint8Array(raw),
     });
   const payload = (extra: Record<string, unknown> = {}) =>
     Buffer.from(
@@ -102,7 +102,7 @@ describe.each(backends)('POST /webhooks/ghl (%s)', (backend) => {
       lastName: 'Hook',
       email: 'web.hook@example.com',
     });
-    sb.control.addNote(contact.id, { body: 'a note' });
+    sb.control.addNote(contact.id!, { body: 'a note' });
     await sb.control.waitForWebhooks();
     const deliveries = sb.control.deliveries().filter((d) => d.url !== null);
     expect(deliveries.length).toBeGreaterThanOrEqual(2);
