@@ -63,7 +63,11 @@ export interface Cin7Credentials {
 
 /** Cin7 cannot be called: no credentials anywhere, or the connection is not active. */
 export class Cin7ConnectionError extends AppError {
-  constructor(code: 'cin7_not_connected' | 'cin7_connection_inactive', message: string, hint: string) {
+  constructor(
+    code: 'cin7_not_connected' | 'cin7_connection_inactive' | 'cin7_credentials_rejected',
+    message: string,
+    hint: string,
+  ) {
     super(code, message, { hint });
   }
 }
@@ -167,7 +171,7 @@ export async function saveCin7Connection(
     .values({
       id,
       api: 'cin7',
-      account_id: normalizeGuid(accountId),
+      account_id: accountId.trim(),
       auth_mode: 'key',
       status: 'active',
       details: json,

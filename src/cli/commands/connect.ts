@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { connectCin7 } from '../../cin7/connect.js';
 import type { Config } from '../../config/load.js';
-import { ConfigError, InputError } from '../../errors/index.js';
+import { AppError, ConfigError, InputError, StoreLockedError } from '../../errors/index.js';
 import { StaticTokenProvider } from '../../ghl/auth.js';
 import { GhlClient } from '../../ghl/client.js';
 import { savePitConnection } from '../../ghl/connections.js';
 import { ghlHttpClient } from '../../ghl/factory.js';
-import { completeGhlConnect, ghlWebhookUrl, startGhlConnect } from '../../ghl/oauth.js';
+import { completeGhlConnect, ghlWebhookUrl, publicBaseUrl, startGhlConnect } from '../../ghl/oauth.js';
 import { requiredGhlScopes } from '../../ghl/scopes.js';
 import { ScopeError } from '../../http/errors.js';
 import { type CommandContext, runCommand } from '../context.js';
@@ -23,6 +24,7 @@ export function registerConnectCommands(program: Command): Command {
     .command('connect')
     .description('Connect a vendor account (secrets are stored encrypted)');
   registerConnectGhl(connect);
+  registerConnectCin7(connect);
   return connect;
 }
 
@@ -89,6 +91,21 @@ async function connectPit(ctx: CommandContext): Promise<undefined> {
 }
 
 async function connectOAuth(ctx: CommandContext, approve: boolean): Promise<undefined> {
+  try {
+    await connectOAuthWithStore(ctx, approve);
+  } catch (e) {
+    if (!(e instanceof StoreLockedError)) throw e;
+    // The running service owns the embedded store: it starts the connect itself.
+    throw new AppError('store_locked', e.message, {
+      hint: `The running service starts the connect itself: open ${publicBaseUrl(ctx.config)}/oauth/ghl/connect in a browser (or stop process ${e.pid} and run this again).`,
+      cause: e,
+      ...(e.details ? { details: e.details } : {}),
+    });
+  }
+  return undefined;
+}
+
+async function connectOAuthWithStore(ctx: CommandContext, approve: boolean): Promise<void> {
   const { config } = ctx;
   const http = ghlHttpClient(config, ctx.logger);
   await withStore(ctx, async (store) => {
@@ -133,7 +150,6 @@ async function connectOAuth(ctx: CommandContext, approve: boolean): Promise<unde
       ].join('\n'),
     );
   });
-  return undefined;
 }
 
 /**
@@ -178,4 +194,50 @@ async function approveSandboxConsent(
     ...(get('state') ? { state: get('state') } : {}),
     ...(get('error') ? { error: get('error') } : {}),
   };
+}
+
+/**
+ * `connect cin7 [--account-id ID]`: checks the account id and CIN7_APPLICATION_KEY with `GET /me`,
+ * stores the key encrypted and the connection, and registers the webhooks when
+ * `cin7.webhooks.enabled` and `server.publicUrl` are set.
+ */
+export function registerConnectCin7(connect: Command): void {
+  connect
+    .command('cin7')
+    .description(
+      'Connect a Cin7 Core account: checks CIN7_ACCOUNT_ID and CIN7_APPLICATION_KEY with GET /me, stores the key encrypted, registers webhooks',
+    )
+    .option('--account-id <id>', 'the Cin7 Core account id (default: cin7.accountId / CIN7_ACCOUNT_ID)')
+    .option('--json', 'print JSON')
+    .action(
+      runCommand(async (ctx, opts: { accountId?: string }) => {
+        const { config } = ctx;
+        const accountId = opts.accountId ?? config.cin7.accountId;
+        const applicationKey = config.secrets.cin7ApplicationKey;
+        if (!accountId || !applicationKey) {
+          throw new ConfigError(
+            [!accountId ? 'CIN7_ACCOUNT_ID' : null, !applicationKey ? 'CIN7_APPLICATION_KEY' : null]
+              .filter(Boolean)
+              .join(', '),
+            'needed to connect Cin7',
+            'copy the Account ID and an API Application Key from Cin7 Core (Integrations → API); the key only ever comes from the environment',
+          );
+        }
+        const r = await withStore(ctx, (store) =>
+          connectCin7({ store, config, logger: ctx.logger, accountId, applicationKey }),
+        );
+        const hooks = r.webhooks;
+        ctx.out.result(
+          r,
+          [
+            `Connected Cin7 account ${r.accountId} (${r.company ?? 'unknown company'}, ${r.currency ?? '?'}, ${r.timeZone ?? '?'}); the application key is stored encrypted.`,
+            hooks
+              ? `Webhooks: ${hooks.created.length} created, ${hooks.reactivated.length + hooks.recreated.length + hooks.repaired.length} repaired, ${hooks.unchanged.length} already in place.`
+              : `Webhooks not registered: ${r.webhooksSkipped}.`,
+            `Used ${r.calls} Cin7 call${r.calls === 1 ? '' : 's'}.`,
+          ].join('\n'),
+        );
+        return undefined;
+      }),
+    );
 }
