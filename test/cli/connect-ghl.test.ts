@@ -9,7 +9,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GhlSandbox, startGhlSandbox } from '../../sandbox/ghl/index.js';
 import { runCli } from '../helpers/cli.js';
-import { seedPgliteDir } from '../helpers/store.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { openStore } from '../../src/store/open.js';
+import { seedPgliteDir, testConfig } from '../helpers/store.js';
 
 describe('cin7-ghl connect ghl', () => {
   let sb: GhlSandbox;
@@ -100,6 +102,18 @@ describe('cin7-ghl connect ghl', () => {
     });
     expect(list.code, list.stderr).toBe(0);
     expect((JSON.parse(list.stdout) as { contacts: unknown[] }).contacts).toHaveLength(1);
+  });
+
+  it('while a service holds the embedded store, it says to start the connect from the service', async () => {
+    const store = await openStore(testConfig({ root }), { logger: silentLogger() });
+    try {
+      const r = await runCli(['connect', 'ghl'], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/in use by process/);
+      expect(r.stderr).toContain('open https://sync.example.com/oauth/ghl/connect in a browser');
+    } finally {
+      await store.close();
+    }
   });
 
   it('--approve-sandbox refuses a consent page that is not local', async () => {
