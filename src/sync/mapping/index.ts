@@ -35,6 +35,7 @@ export {
   isCin7OwnedTag,
   MappingError,
   type Cin7PatchResult,
+  type ReadGhlOptions,
 } from './reverse.js';
 export { withCustomFieldIds, needsCustomFieldIds, type CustomFieldDefinition } from './custom-fields.js';
 export {

@@ -43,19 +43,42 @@ function customValue(contact: GhlContactLike, spec: FieldSpec): unknown {
 }
 
 /**
+ * Fields a `POST /contacts/search` hit does not carry (its shape, NOTES §3, has no `website`), and
+ * fields it names differently (`address` for `address1`).
+ */
+const SEARCH_MISSING = new Set(['website']);
+const SEARCH_NAMES: Record<string, string> = { address1: 'address' };
+
+export interface ReadGhlOptions {
+  /**
+   * The shape of `contact`: `search` (a search hit) leaves out the fields search does not return, so
+   * they are absent from `fields` and `hashes` rather than read as empty. Default: `search` when the
+   * contact has a `searchAfter` cursor, else `contact` (GET, upsert answer, webhook payload).
+   */
+  shape?: 'contact' | 'search';
+}
+
+/**
  * A GHL contact (GET, search hit, upsert answer or webhook payload) → every mapped field under its
  * GHL name, normalised as `mapCustomer` normalises the Cin7 side, with hashes; plus `dnd` and the
- * tags (GHL-owned values).
+ * tags (GHL-owned values). Compare only the keys present: a search hit has no `website`.
  *
  * @example
  * const ghlSide = readGhlContact(await ghl.getContact(link.ghlContactId), mapping);
- * const drifted = Object.keys(link.hashes).filter((f) => ghlSide.hashes[f] !== link.hashes[f]);
+ * const drifted = Object.keys(link.hashes).filter((f) => f in ghlSide.hashes && ghlSide.hashes[f] !== link.hashes[f]);
  */
-export function readGhlContact(contact: GhlContactLike, mapping: MappingConfig): GhlContactValues {
+export function readGhlContact(
+  contact: GhlContactLike,
+  mapping: MappingConfig,
+  options: ReadGhlOptions = {},
+): GhlContactValues {
   const tctx: TransformContext = { phoneRegion: mapping.defaults.phoneRegion };
+  const search = (options.shape ?? (Array.isArray(contact.searchAfter) ? 'search' : 'contact')) === 'search';
   const fields: Record<string, FieldValue> = {};
   for (const spec of mapping.fields) {
-    const raw = spec.customField ? customValue(contact, spec) : contact[spec.name];
+    if (search && SEARCH_MISSING.has(spec.name)) continue;
+    const name = search ? (SEARCH_NAMES[spec.name] ?? spec.name) : spec.name;
+    const raw = spec.customField ? customValue(contact, spec) : (contact[name] ?? contact[spec.name]);
     fields[spec.name] = fromGhl(spec.transform, raw, tctx);
   }
   return {
