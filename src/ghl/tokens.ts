@@ -65,6 +65,7 @@ export interface GhlTokenManagerOptions {
   /** How long a read of the connection's status and version is trusted (default 1 s). */
   statusTtlMs?: number;
   hooks?: RefreshHooks;
+  /** The clock freshness is judged by (tests shift it to reach the refresh margin). Default `Date.now`. */
   now?: () => number;
 }
 

@@ -16,13 +16,17 @@ import {
   startGhlConnect,
 } from '../../src/ghl/oauth.js';
 import { ConfigError } from '../../src/errors/index.js';
+import { GhlTokenManager } from '../../src/ghl/tokens.js';
 import type { HttpClient } from '../../src/http/client.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { type GhlSandbox, startGhlSandbox } from '../../sandbox/ghl/index.js';
-import { withGhlSandbox } from '../helpers/ghl-connect.js';
+import { recordingFetch, withGhlSandbox } from '../helpers/ghl-connect.js';
+import { makeValidator, requestSchema, specOperations, strictify } from '../helpers/ghl-spec.js';
+import { requireSpecs } from '../helpers/requirements.js';
 import { type TestStore, openTestStore } from '../helpers/store.js';
 
 const logger = silentLogger();
+const specs = requireSpecs('GHL OAuth token request conformance (test/ghl/oauth.test.ts)');
 
 describe('GHL OAuth', () => {
   let sb: GhlSandbox;
@@ -119,6 +123,49 @@ describe('GHL OAuth', () => {
     expect(again).toBeInstanceOf(GhlOAuthRefusedError);
     expect(again.message).toMatch(/already used/);
   });
+
+  it.skipIf(!specs.available)(
+    'the token requests (code exchange, refresh) conform to the spec: form-encoded GetAccessCodebodyDto',
+    async () => {
+      const rec = recordingFetch();
+      const recording = ghlHttpClient(config, logger, { fetch: rec.fetch });
+      const started = await startGhlConnect(t.store, config);
+      await completeGhlConnect(
+        { ...deps(), http: recording },
+        { code: approve(started), state: started.state },
+      );
+      await new GhlTokenManager({
+        store: t.store,
+        http: recording,
+        config,
+        locationId: sb.locationId,
+        logger,
+      }).refreshNow();
+      const op = specOperations('apps/oauth.json').find(
+        (o) => o.path === '/oauth/token' && o.method === 'post',
+      )!;
+      const declared = requestSchema(op)!;
+      expect(declared.contentType).toBe('application/x-www-form-urlencoded');
+      const validate = makeValidator(strictify(declared.schema));
+      const sent = rec.requests.filter((r) => r.url.pathname === '/oauth/token');
+      expect(sent.map((r) => Object.fromEntries(new URLSearchParams(r.body)).grant_type)).toEqual([
+        'authorization_code',
+        'refresh_token',
+      ]);
+      for (const r of sent) {
+        expect(r.method).toBe('POST');
+        expect(r.headers['content-type']).toBe('application/x-www-form-urlencoded');
+        expect(validate(Object.fromEntries(new URLSearchParams(r.body))).errors).toEqual([]);
+      }
+      const [exchange, refresh] = sent.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
+      expect(exchange).toMatchObject({
+        user_type: 'Location',
+        redirect_uri: started.redirectUri,
+        client_id: sb.clientId,
+      });
+      expect(refresh!.refresh_token).toBeTruthy();
+    },
+  );
 
   it('a callback with a wrong state is refused, and nothing is stored', async () => {
     const started = await startGhlConnect(t.store, config);
