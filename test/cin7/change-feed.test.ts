@@ -8,10 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FeedChange, customerFeed, feedName, readState, saleFeed } from '../../src/cin7/change-feed.js';
 import type { Cin7Customer, Cin7SaleListItem } from '../../src/cin7/schemas.js';
-import { type TestStore, openTestStore } from '../helpers/store.js';
+import { requirePostgres } from '../helpers/requirements.js';
+import { type Backend, type TestStore, openTestStore } from '../helpers/store.js';
 import { type SandboxClient, newCustomer, sandboxClient } from './helpers.js';
 
 const CONNECTION = 'cin7:test-feed';
+const pg = requirePostgres('cin7 sale feed on PostgreSQL');
+const backends: Backend[] = pg.available ? ['pglite', 'postgres'] : ['pglite'];
 
 /** What a consumer received, and checks on it. */
 class Ledger {
@@ -265,13 +268,13 @@ describe('a pass that lasts longer than the overlap', () => {
   });
 });
 
-describe('sale feed: saleList by UpdatedSince', () => {
+describe.each(backends)('sale feed: saleList by UpdatedSince (%s)', (backend) => {
   let t: SandboxClient;
   let s: TestStore;
   beforeAll(async () => {
     [t, s] = await Promise.all([
       sandboxClient({ customers: 200, salesPerCustomer: 3, seed: 9 }, { pageSize: 50 }),
-      openTestStore({ backend: 'pglite' }),
+      openTestStore({ backend }),
     ]);
   });
   afterAll(async () => {
