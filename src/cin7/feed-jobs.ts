@@ -198,7 +198,7 @@ export interface WebhookCheckDeps {
 
 /**
  * Checks our webhooks now and then every `intervalMs`: each check enqueues the next one (singleton
- * per connection), and an hourly schedule restarts the chain should it ever break.
+ * per connection, so the cron schedule on the same interval only fills in should the chain break).
  *
  * @example
  * await startCin7WebhookChecks({ store, queue, logger, client: () => cin7, connectionId,
@@ -229,7 +229,7 @@ export async function startCin7WebhookChecks(deps: WebhookCheckDeps): Promise<vo
   });
   await deps.queue.schedule(
     cin7WebhookCheckJob,
-    '0 * * * *',
+    everyMinutesCron(deps.intervalMs / 60_000),
     { connectionId: deps.connectionId },
     { tz: deps.timeZone, key: scheduleKey(deps.connectionId) },
   );
