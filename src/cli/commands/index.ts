@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
+import { registerMappingCommands } from './mapping.js';
 import { registerOpsCommands } from './ops.js';
+import { registerRulesCommands } from './rules.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerSecretsCommands } from './secrets.js';
 
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerOpsCommands(program);
   registerSecretsCommands(program);
   registerSandboxCommand(program);
+  registerMappingCommands(program);
+  registerRulesCommands(program);
 }

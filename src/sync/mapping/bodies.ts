@@ -57,11 +57,23 @@ function put(
 }
 
 /**
+ * The tags a new GHL contact is created with: the rule tags, then the Cin7-owned ones (`Tags`
+ * mapping), lower-cased and de-duplicated. The engine and `mapping preview` both use this, so the
+ * preview shows the body the sync writes.
+ *
+ * @example
+ * createBody(c, locationId, initialTags(c, evaluateTags(customer, agg, rules, now).tags));
+ */
+export function initialTags(c: MappedContact, ruleTags: readonly string[]): string[] {
+  return normalizeTags([...ruleTags, ...c.cin7Tags]);
+}
+
+/**
  * `POST /contacts/` body: every non-empty mapped field, the create-only ones (dnd), `companyName`,
  * and `tags` (the full initial list: on create, tags go in the body).
  *
  * @example
- * await ghl.createContact(createBody(c, locationId, [...evaluation.tags, ...c.cin7Tags]));
+ * await ghl.createContact(createBody(c, locationId, initialTags(c, evaluation.tags)));
  */
 export function createBody(c: MappedContact, locationId: string, tags: readonly string[]): CreateContactBody {
   const body: Record<string, unknown> = { locationId };

@@ -27,7 +27,15 @@ export type {
 } from './types.js';
 export { loadMapping, parseMapping, type MappingOptions } from './load.js';
 export { mapCustomer, cin7TagList, identitySources, phoneRegionFor } from './map.js';
-export { createBody, updateBody, upsertBody, changedFields, planWrites, type WritePlan } from './bodies.js';
+export {
+  createBody,
+  updateBody,
+  upsertBody,
+  changedFields,
+  planWrites,
+  initialTags,
+  type WritePlan,
+} from './bodies.js';
 export {
   readGhlContact,
   cin7Patch,
