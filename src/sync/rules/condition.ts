@@ -161,18 +161,19 @@ function compileComparison(
   at: At,
   v: Validator,
 ): Condition | null {
-  const fail = (problem: string, fix: string): null => {
-    v.fail(at.key, value, `rule "${at.rule}": ${problem}`, fix);
+  const fail = (problem: string, fix: string, showValue = true): null => {
+    v.fail(at.key, showValue ? value : undefined, `rule "${at.rule}": ${problem}`, fix);
     return null;
   };
   if (!(ALL_OPERATORS as readonly string[]).includes(op)) {
-    return fail(`unknown operator "${op}"`, `use one of ${OPERATORS[type].join(', ')} for ${field}`);
+    return fail(`unknown operator "${op}"`, `use one of ${OPERATORS[type].join(', ')} for ${field}`, false);
   }
   const operator = op as Operator;
   if (!OPERATORS[type].includes(operator)) {
     return fail(
       `${op} cannot be used on ${field}, which is ${TYPE_WORDS[type]}`,
       `use one of ${OPERATORS[type].join(', ')}`,
+      false,
     );
   }
   const made = (val: ComparisonValue): Condition => ({ kind: 'compare', field, op: operator, value: val });
