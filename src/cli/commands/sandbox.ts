@@ -40,6 +40,11 @@ export function registerSandboxCommand(program: Command): void {
     .option('--verbose', 'log every emulated request on stderr')
     .action(
       runCommand(async (ctx, flags: SandboxFlags) => {
+        // Handlers first: a signal arriving right after the ready line must stop cleanly, not kill.
+        const stopped = new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
         const log = flags.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
         const sandboxes = await startSandboxes({
           seed: int(flags.seed, '--seed'),
@@ -69,10 +74,7 @@ export function registerSandboxCommand(program: Command): void {
           { ghl: sandboxes.ghl.baseUrl, cin7: sandboxes.cin7.baseUrl, matches: sandboxes.matches.length },
           'sandboxes ready; Ctrl-C stops them',
         );
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        await stopped;
         await sandboxes.close();
         ctx.logger.info('sandboxes stopped');
         return undefined;
