@@ -3,10 +3,11 @@
  * config file, and malformed files — each refused with an error naming the key, the bad value and
  * the fix.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigErrors } from '../../../src/errors/index.js';
 import { loadMapping, parseMapping } from '../../../src/sync/mapping/index.js';
@@ -114,6 +115,15 @@ describe('loadMapping', () => {
       transform: 'number',
       customField: { key: 'lifetime_spend', id: 'abc123' },
     });
+  });
+
+  it('examples/mapping.yaml loads, and is the documented defaults plus the Cin7 tag mapping', () => {
+    const text = readFileSync(path.resolve(import.meta.dirname, '../../../examples/mapping.yaml'), 'utf8');
+    const m = parseMapping(parse(text), { source: 'examples/mapping.yaml' });
+    const defaults = parseMapping({});
+    expect(m.fields).toEqual(defaults.fields);
+    expect({ ...m, source: null, tags: defaults.tags }).toEqual(defaults);
+    expect(m.tags).toEqual({ enabled: true, prefix: 'cin7:', direction: 'cin7_to_ghl' });
   });
 
   it('parseMapping with nothing gives the same defaults as loadMapping without a file', () => {

@@ -3,10 +3,11 @@
  * rules — unknown field, bad operator, bad value or type, bad template … — each refused with an
  * error naming the key, the rule and the fix.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigErrors } from '../../../src/errors/index.js';
 import {
@@ -83,6 +84,26 @@ describe('loadTagRules', () => {
     expect(r.currency).toEqual({ base: 'USD', rates: { AUD: 0.66 } });
     expect(r.countedStatuses).toEqual(['COMPLETED', 'INVOICED']);
     expect(r.owned).toEqual({ tags: ['old-tag', 'vip'], prefixes: ['segment:', 'lifecycle:'] });
+  });
+});
+
+describe('examples/tag-rules.yaml', () => {
+  it('loads: 8 rules, their ownership and the extra owned tags', () => {
+    const text = readFileSync(path.resolve(import.meta.dirname, '../../../examples/tag-rules.yaml'), 'utf8');
+    const r = parseTagRules(parse(text), { source: 'examples/tag-rules.yaml' });
+    expect(r.rules.map((x) => x.name)).toEqual([
+      'vip',
+      'lifecycle',
+      'wholesale',
+      'win back',
+      'recent buyer',
+      'b2b',
+      'region',
+      'one and done',
+    ]);
+    expect(r.owned.prefixes.sort()).toEqual(['lifecycle:', 'region:', 'segment:']);
+    expect(r.owned.tags).toContain('old-segment');
+    expect(r.countedStatuses).toEqual([...COUNTED_STATUSES]);
   });
 });
 
