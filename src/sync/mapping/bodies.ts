@@ -3,6 +3,7 @@
  * `UpdateContactDto` (never `companyName`: the PUT schema has none) and `UpsertContactDto`. Custom
  * fields are written `{id, field_value}` (or `{key, field_value}` while the id is unknown).
  */
+import { InputError } from '../../errors/index.js';
 import type { GhlCustomFieldInput, GhlFieldValue } from '../../ghl/types.js';
 import { normalizeTags } from './normalize.js';
 import type {
@@ -114,6 +115,13 @@ export function upsertBody(
   locationId: string,
   fields: readonly string[],
 ): UpsertContactBody {
+  if (!c.identity.email && !c.identity.phone) {
+    throw new InputError(
+      'upsertBody',
+      `contact ${c.cin7ContactId} has no email or phone, so an upsert could create a new GHL contact`,
+      'write it with PUT /contacts/:id instead',
+    );
+  }
   const body: Record<string, unknown> = { locationId };
   if (c.identity.email) body.email = c.identity.email;
   if (c.identity.phone) body.phone = c.identity.phone;

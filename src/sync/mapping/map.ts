@@ -145,8 +145,31 @@ function mapContact(
     if (spec.createOnly || spec.direction === 'ghl_to_cin7') cin7Only[spec.name] = r.value;
     else fields[spec.name] = r.value;
   }
-  const email = evaluate('email', ids.email, ctx, tctx).value;
-  const phone = evaluate('phone', ids.phone, ctx, tctx).value;
+  const emailOut = evaluate('email', ids.email, ctx, tctx);
+  const phoneOut = evaluate('phone', ids.phone, ctx, tctx);
+  const email = emailOut.value;
+  const phone = phoneOut.value;
+  if (email === null && phone === null) {
+    // Never created blind: with every value dropped (onInvalid: dropField) nothing identifies it.
+    const bad =
+      emailOut.invalid !== null
+        ? `invalid email "${emailOut.invalid}"`
+        : `invalid phone "${phoneOut.invalid}"`;
+    return {
+      skipped: {
+        cin7CustomerId: customer.ID,
+        cin7ContactId: contact.ID,
+        contactName: contact.Name ?? '',
+        reason: `no valid email or phone: ${bad} (fix it in Cin7)`,
+        code:
+          emailOut.invalid !== null
+            ? 'invalid_email'
+            : phoneOut.invalid !== null
+              ? 'invalid_phone'
+              : 'no_identity',
+      },
+    };
+  }
   return {
     contact: {
       cin7CustomerId: customer.ID,

@@ -139,6 +139,25 @@ describe('contact selection', () => {
     expect(r.contacts[0]?.warnings).toEqual(['invalid phone "12345" left out of phone']);
   });
 
+  it('dropField never leaves a contact with no valid email or phone: it is reported instead', () => {
+    const c = customer({
+      n: 8,
+      Name: 'Foxtrot Ltd',
+      Contacts: [{ ID: gid('p', 801), Name: 'Only Bad', Email: 'jane at example.com', Default: true }],
+    });
+    const r = mapCustomer(c, parseMapping({ contacts: { onInvalid: 'dropField' } }));
+    expect(r.contacts).toEqual([]);
+    expect(r.skipped).toEqual([
+      {
+        cin7CustomerId: gid('c', 8),
+        cin7ContactId: gid('p', 801),
+        contactName: 'Only Bad',
+        reason: 'no valid email or phone: invalid email "jane at example.com" (fix it in Cin7)',
+        code: 'invalid_email',
+      },
+    ]);
+  });
+
   it('a deprecated customer is skipped unless includeDeprecated', () => {
     const c = customer({
       n: 7,
