@@ -130,6 +130,103 @@ export interface OauthPendingTable {
   used_at: Date | null;
 }
 
+/** A service setting (migration 0040), e.g. `admin.password` → its scrypt hash. */
+export interface ServiceSettingsTable {
+  key: string;
+  value: JsonColumn;
+  updated_at: CreatedAt;
+}
+
+/** A dashboard session (migration 0040): only the SHA-256 of the cookie value is stored. */
+export interface SessionsTable {
+  id_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  last_seen_at: CreatedAt;
+  client: string | null;
+  user_agent: string | null;
+}
+
+/** A bearer API token (migration 0040): only its SHA-256 is stored; the token is shown once. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  kind: ColumnType<'api' | 'local-admin', 'api' | 'local-admin' | undefined, 'api' | 'local-admin'>;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** Where an outbound-event subscription came from (migration 0041). */
+export type SubscriptionSource = 'api' | 'cli' | 'config';
+
+/** A URL that wants some product events (migration 0041); its signing secret is in the vault. */
+export interface EventSubscriptionsTable {
+  id: string;
+  url: string;
+  /** A PostgreSQL `text[]`. */
+  events: ColumnType<string[], string[], string[]>;
+  source: ColumnType<SubscriptionSource, SubscriptionSource | undefined, SubscriptionSource>;
+  description: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  deleted_at: Date | null;
+}
+
+/** The outbox of product events (migration 0041): written with the change, dispatched later. */
+export interface ProductEventsTable {
+  id: Int8Id;
+  name: string;
+  payload: JsonColumn;
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+  dispatched_at: Date | null;
+}
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead' | 'cancelled';
+
+/** One product event for one subscription (migration 0041). */
+export interface EventDeliveriesTable {
+  id: Int8Id;
+  event_id: string;
+  subscription_id: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
+export type AlertStatus = 'pending' | 'sent' | 'failed' | 'unsent';
+
+/** One incident, one alert (migration 0042). */
+export interface AlertIncidentsTable {
+  id: Int8Id;
+  incident_key: string;
+  kind: string;
+  severity: EventSeverity;
+  subject: string | null;
+  title: string;
+  message: string;
+  details: NullableJsonColumn;
+  event_count: ColumnType<number, number | undefined, number>;
+  opened_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  sent_at: Date | null;
+  last_error: string | null;
+}
+
+/** Which store event joined which incident (migration 0042). */
+export interface AlertIncidentEventsTable {
+  event_id: string;
+  incident_id: string;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   secrets: SecretsTable;
@@ -139,4 +236,12 @@ export interface Database {
   events: EventsTable;
   connections: ConnectionsTable;
   oauth_pending: OauthPendingTable;
+  service_settings: ServiceSettingsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  event_subscriptions: EventSubscriptionsTable;
+  product_events: ProductEventsTable;
+  event_deliveries: EventDeliveriesTable;
+  alert_incidents: AlertIncidentsTable;
+  alert_incident_events: AlertIncidentEventsTable;
 }
