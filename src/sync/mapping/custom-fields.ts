@@ -49,7 +49,12 @@ export function withCustomFieldIds(
   return { ...mapping, fields };
 }
 
-/** True when the mapping writes custom fields whose ids are not known yet. */
+/**
+ * True when the mapping writes custom fields whose ids are not known yet.
+ *
+ * @example
+ * if (needsCustomFieldIds(mapping)) mapping = withCustomFieldIds(mapping, await ghl.listCustomFields());
+ */
 export function needsCustomFieldIds(mapping: MappingConfig): boolean {
   return mapping.fields.some((f) => f.customField && f.customField.id === null);
 }

@@ -69,14 +69,24 @@ export function mapCustomer(customer: Cin7Customer, mapping: MappingConfig): Map
   };
 }
 
-/** The email and phone sources of the mapping (the defaults when those fields are not mapped). */
+/**
+ * The email and phone sources of the mapping (the defaults when those fields are not mapped).
+ *
+ * @example
+ * identitySources(parseMapping({})).phone.map((s) => s.path); // ['contact.Phone', 'contact.MobilePhone']
+ */
 export function identitySources(mapping: MappingConfig): IdentitySources {
   const email = mapping.fields.find((f) => f.name === 'email');
   const phone = mapping.fields.find((f) => f.name === 'phone');
   return { email: email?.from ?? DEFAULT_EMAIL_SOURCES, phone: phone?.from ?? DEFAULT_PHONE_SOURCES };
 }
 
-/** The region phones are read in: the address's country when allowed and known, else the default. */
+/**
+ * The region phones are read in: the address's country when allowed and known, else the default.
+ *
+ * @example
+ * phoneRegionFor(mapping, { ...address, Country: 'New Zealand' }); // 'NZ'
+ */
 export function phoneRegionFor(mapping: MappingConfig, address: Cin7Address | null): string {
   if (mapping.defaults.phoneRegionFromAddress && address?.Country) {
     const iso = countryToIso(address.Country);

@@ -60,7 +60,12 @@ export function hashValue(v: FieldValue): string {
   return createHash('sha256').update(canonical(value)).digest('hex').slice(0, 16);
 }
 
-/** Hashes of every value of `fields`. */
+/**
+ * Hashes of every value of `fields`.
+ *
+ * @example
+ * hashAll({ email: 'jo@example.com' }); // { email: hashValue('jo@example.com') }
+ */
 export function hashAll(fields: Record<string, FieldValue>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(fields)) out[k] = hashValue(v);
@@ -78,7 +83,12 @@ export function normalizeTag(tag: unknown): string | null {
   return text === null ? null : text.toLowerCase();
 }
 
-/** Tags normalised and de-duplicated, in first-seen order. */
+/**
+ * Tags normalised and de-duplicated, in first-seen order.
+ *
+ * @example
+ * normalizeTags(['VIP', ' vip ', 'Trade']); // ['vip', 'trade']
+ */
 export function normalizeTags(tags: readonly unknown[]): string[] {
   const out: string[] = [];
   for (const t of tags) {

@@ -108,7 +108,12 @@ export function cin7TagsFromGhl(tags: readonly string[], mapping: MappingConfig)
   return out.join(',');
 }
 
-/** True when `tag` is one the Cin7 `Tags` mapping owns (it carries the prefix). */
+/**
+ * True when `tag` is one the Cin7 `Tags` mapping owns (it carries the prefix).
+ *
+ * @example
+ * tagDelta(current, desired, rules, { alsoOwned: (t) => isCin7OwnedTag(t, mapping) });
+ */
 export function isCin7OwnedTag(tag: string, mapping: MappingConfig): boolean {
   const t = normalizeTag(tag);
   return mapping.tags.enabled && t?.startsWith(mapping.tags.prefix) === true;

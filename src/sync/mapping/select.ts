@@ -35,6 +35,9 @@ const TYPE_OF: Record<Exclude<AddressChoice, 'first'>, string> = {
 /**
  * The address that fills `address.*`: of the chosen type, the one marked `DefaultForType` first;
  * otherwise (no address of that type, or `first`) the first address; null when there is none.
+ *
+ * @example
+ * chooseAddress(customer, 'shipping')?.City;
  */
 export function chooseAddress(customer: Cin7Customer, choice: AddressChoice): Cin7Address | null {
   const list = customer.Addresses;
@@ -66,6 +69,9 @@ export function hasIdentity(customer: Cin7Customer, contact: Cin7Contact, ids: I
  *   (in Cin7's order) that has one; when none has either, the `Default` contact (or the first) is
  *   reported "no email or phone on any contact";
  * - `all`: every contact with an email or phone; each one with neither is reported.
+ *
+ * @example
+ * const { selected, skipped } = selectContacts(customer, mapping, identitySources(mapping));
  */
 export function selectContacts(
   customer: Cin7Customer,

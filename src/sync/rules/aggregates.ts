@@ -81,6 +81,9 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
  * The lifecycle stage, checked in this order: `lead` (no orders); `churned` (last order more than
  * `churnedAfterDays` ago); `lapsed` (more than `lapsedAfterDays`); `new` (first order at most
  * `newWithinDays` ago); `repeat` (at least `repeatMinOrders` orders); `active` (otherwise).
+ *
+ * @example
+ * lifecycleStage(3, 400, 20, DEFAULT_LIFECYCLE); // 'repeat'
  */
 export function lifecycleStage(
   orderCount: number,
