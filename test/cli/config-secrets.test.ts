@@ -69,3 +69,26 @@ describe('cin7-ghl secrets rotate-key', () => {
     await reopened.close();
   });
 });
+
+describe('cin7-ghl config check with mapping and rule files', () => {
+  it('validates the mapping and tag-rule files named by the config', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-cfg-files-'));
+    writeFileSync(path.join(dir, 'cin7-ghl.sandbox.yaml'), 'sync:\n  tagRulesFile: rules.yaml\n');
+    writeFileSync(
+      path.join(dir, 'rules.yaml'),
+      'rules:\n  - tag: vip\n    when: { lifetimeSpendd: { gt: 1000 } }\n',
+    );
+    const bad = await runCli(['config', 'check'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('lifetimeSpendd');
+    writeFileSync(
+      path.join(dir, 'rules.yaml'),
+      'rules:\n  - tag: vip\n    when: { lifetimeSpend: { gt: 1000 } }\n',
+    );
+    const good = await runCli(['config', 'check', '--json'], { cwd: dir });
+    expect(good.code, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout).tagRules).toEqual({ source: path.join(dir, 'rules.yaml'), rules: 1 });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/load.js';
 import { ENV_VARS } from '../../config/load.js';
+import { loadMapping } from '../../sync/mapping/index.js';
+import { loadTagRules } from '../../sync/rules/index.js';
 import { runCommand } from '../context.js';
 
 /** `cin7-ghl config check`: validates the config and prints the effective values, secrets masked. */
@@ -12,7 +14,14 @@ export function registerConfigCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand((ctx) => {
-        const effective = effectiveConfig(ctx.config);
+        // The mapping and rule files are part of the configuration: a bad one fails here, by key.
+        const mapping = loadMapping(ctx.config);
+        const rules = loadTagRules(ctx.config);
+        const effective = {
+          ...effectiveConfig(ctx.config),
+          mapping: { source: mapping.source ?? 'defaults', fields: mapping.fields.length },
+          tagRules: { source: rules.source ?? 'none', rules: rules.rules.length },
+        };
         ctx.out.result(effective, renderText(effective));
         return undefined;
       }),
