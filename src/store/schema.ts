@@ -130,6 +130,136 @@ export interface OauthPendingTable {
   used_at: Date | null;
 }
 
+/** A jsonb column with a database default: optional on insert. */
+export type DefaultJsonColumn<T extends Json = Json> = ColumnType<T, string | undefined, string>;
+
+/** Link state: `pending` (a create intent is recorded, its outcome not yet), `linked`, `unlinked`. */
+export type LinkState = 'pending' | 'linked' | 'unlinked';
+
+/**
+ * A Cin7 customer contact ↔ GHL contact link (migration 0030). `email`/`phone` are the identity the
+ * GHL contact holds, unique per location among rows that are not `unlinked`.
+ */
+export interface LinksTable {
+  id: Int8Id;
+  cin7_customer_id: string;
+  cin7_contact_id: string;
+  ghl_location_id: string;
+  ghl_contact_id: string | null;
+  state: ColumnType<LinkState, LinkState | undefined, LinkState>;
+  intent_id: string | null;
+  intent_at: Date | null;
+  /** The identity the create upsert used: `{email, phone}`. */
+  intent: NullableJsonColumn;
+  email: string | null;
+  phone: string | null;
+  /** Per-field hash of the last synced values (Cin7-owned fields) or the GHL value (GHL-owned). */
+  hashes: ColumnType<Record<string, string>, string | undefined, string>;
+  synced_values: ColumnType<{ [key: string]: Json }, string | undefined, string>;
+  /** Fields deliberately not written (the value is held by another GHL contact): field → hash. */
+  withheld: ColumnType<Record<string, string>, string | undefined, string>;
+  ghl_tags: ColumnType<string[], string | undefined, string>;
+  business_id: string | null;
+  cin7_changed_at: Date | null;
+  ghl_changed_at: Date | null;
+  synced_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** The latest Cin7 snapshot of a customer and what the engine derived from it (migration 0030). */
+export interface CustomersTable {
+  cin7_customer_id: string;
+  name: string | null;
+  status: string | null;
+  snapshot: JsonColumn;
+  cin7_modified_at: Date | null;
+  /** Moves with every new snapshot or rule-tag change; a sync only clears `dirty` for the version it read. */
+  version: ColumnType<number, number | undefined, number>;
+  aggregates: NullableJsonColumn;
+  rule_tags: ColumnType<string[], string | undefined, string>;
+  rule_reasons: DefaultJsonColumn;
+  profile: NullableJsonColumn;
+  skipped: DefaultJsonColumn;
+  dirty: ColumnType<boolean, boolean | undefined, boolean>;
+  dirty_since: Date | null;
+  sync_status: string | null;
+  cin7_changed_at: Date | null;
+  ghl_changed_at: Date | null;
+  synced_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** One sale as the purchase aggregates need it (migration 0030). */
+export interface SalesTable {
+  sale_id: string;
+  cin7_customer_id: string | null;
+  status: string | null;
+  order_date: string | null;
+  invoice_amount: number | null;
+  currency: string | null;
+  updated: Date | null;
+  seen_at: CreatedAt;
+}
+
+export type SyncRunStatus = 'running' | 'completed' | 'partial' | 'failed';
+
+/** One sync pass (foreground run, retry, later reconcile) with its counts and calls (migration 0030). */
+export interface SyncRunsTable {
+  id: Int8Id;
+  kind: string;
+  mode: string;
+  trigger: string;
+  status: ColumnType<SyncRunStatus, SyncRunStatus | undefined, SyncRunStatus>;
+  counts: DefaultJsonColumn;
+  calls: DefaultJsonColumn;
+  minimum_calls: DefaultJsonColumn;
+  progress: DefaultJsonColumn;
+  timings: DefaultJsonColumn;
+  error: string | null;
+  started_at: CreatedAt;
+  heartbeat_at: CreatedAt;
+  finished_at: Date | null;
+}
+
+/** A record that failed alone, with the request and the error kept (migration 0030). */
+export interface FailuresTable {
+  id: Int8Id;
+  cin7_customer_id: string;
+  cin7_contact_id: ColumnType<string, string | undefined, string>;
+  ghl_contact_id: string | null;
+  stage: string;
+  code: string;
+  error: string;
+  request: NullableJsonColumn;
+  record: NullableJsonColumn;
+  details: NullableJsonColumn;
+  status: ColumnType<'open' | 'resolved', 'open' | 'resolved' | undefined, 'open' | 'resolved'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  run_id: string | null;
+  first_at: CreatedAt;
+  last_at: CreatedAt;
+  resolved_at: Date | null;
+}
+
+/** Every write the product makes, either way (migration 0030). */
+export interface AuditTable {
+  id: Int8Id;
+  at: CreatedAt;
+  direction: 'cin7_to_ghl' | 'ghl_to_cin7';
+  action: string;
+  cause: 'webhook' | 'poll' | 'reconcile' | 'manual';
+  cin7_customer_id: string | null;
+  cin7_contact_id: string | null;
+  ghl_contact_id: string | null;
+  fields: ColumnType<string[], string | undefined, string>;
+  before: NullableJsonColumn;
+  after: NullableJsonColumn;
+  run_id: string | null;
+  details: NullableJsonColumn;
+}
+
 /** A service setting (migration 0040), e.g. `admin.password` → its scrypt hash. */
 export interface ServiceSettingsTable {
   key: string;
@@ -236,6 +366,12 @@ export interface Database {
   events: EventsTable;
   connections: ConnectionsTable;
   oauth_pending: OauthPendingTable;
+  links: LinksTable;
+  customers: CustomersTable;
+  sales: SalesTable;
+  sync_runs: SyncRunsTable;
+  failures: FailuresTable;
+  audit: AuditTable;
   service_settings: ServiceSettingsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
