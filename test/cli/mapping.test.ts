@@ -167,7 +167,7 @@ describe('cin7-ghl mapping preview', () => {
     expect(c.existing).toBeNull();
     expect(c.create).toEqual({
       method: 'POST',
-      path: '/contacts/',
+      path: '/contacts/upsert',
       body: {
         locationId: sb.ready.ghl.locationId,
         firstName: 'Mary',

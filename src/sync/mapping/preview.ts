@@ -30,7 +30,10 @@ export interface ContactPreview {
   cin7ContactId: string;
   contactName: string;
   identity: { email: string | null; phone: string | null };
-  /** The create request, used when no GHL contact matches. */
+  /**
+   * The create request, used when no GHL contact matches: an upsert, as the engine sends it (it
+   * matches a contact a lost answer created instead of making a second one).
+   */
   create: PreviewRequest;
   /** The GHL contact found by the duplicate lookup (email, then phone), and what would change. */
   existing: {
@@ -101,7 +104,7 @@ export async function previewCustomer(customerId: string, deps: PreviewDeps): Pr
       cin7ContactId: c.cin7ContactId,
       contactName: c.contactName,
       identity: c.identity,
-      create: { method: 'POST', path: '/contacts/', body: createBody(c, location, tags) },
+      create: { method: 'POST', path: '/contacts/upsert', body: createBody(c, location, tags) },
       existing: null,
       warnings: c.warnings,
     };
