@@ -192,6 +192,25 @@ export const fileSchema = z
         orphanTag: 'cin7:deprecated',
         deleteOrphans: false,
       }),
+    events: z
+      .object({
+        subscriptions: z
+          .array(
+            z
+              .object({
+                url: url('the URL that receives the events, e.g. https://hooks.zapier.com/…'),
+                events: z
+                  .array(z.string().min(1))
+                  .min(1)
+                  .describe('event names such as record.synced, or * for all'),
+              })
+              .strict(),
+          )
+          .describe('URLs that receive the product events as signed JSON (see docs/events.md)')
+          .default([]),
+      })
+      .strict()
+      .default({ subscriptions: [] }),
     alerts: z
       .object({ url: url('a webhook URL that accepts Slack-style JSON').optional() })
       .strict()
