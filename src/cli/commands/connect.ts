@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { connectCin7 } from '../../cin7/connect.js';
+import { type ConnectCin7Result, connectCin7 } from '../../cin7/connect.js';
 import type { Config } from '../../config/load.js';
 import { AppError, ConfigError, InputError, StoreLockedError } from '../../errors/index.js';
 import { StaticTokenProvider } from '../../ghl/auth.js';
@@ -10,7 +10,7 @@ import { completeGhlConnect, ghlWebhookUrl, publicBaseUrl, startGhlConnect } fro
 import { requiredGhlScopes } from '../../ghl/scopes.js';
 import { ScopeError } from '../../http/errors.js';
 import { type CommandContext, runCommand } from '../context.js';
-import { withStore } from '../store-access.js';
+import { withStoreOrService } from '../service-client.js';
 
 /**
  * `cin7-ghl connect <vendor>`: one subcommand per vendor. Returns the `connect` command so another
@@ -76,7 +76,18 @@ async function connectPit(ctx: CommandContext): Promise<undefined> {
     }
     throw e;
   }
-  const connection = await withStore(ctx, (store) => savePitConnection(store, { locationId, token, scopes }));
+  // While the service holds the embedded store, it stores the token (already checked above).
+  const connection = await withStoreOrService(ctx, {
+    local: (store) => savePitConnection(store, { locationId, token, scopes }),
+    remote: async (api) =>
+      (
+        await api.post<{ connected: { locationId: string } }>('/api/connections/ghl/pit', {
+          locationId,
+          token,
+          verify: false,
+        })
+      ).connected,
+  });
   const webhookUrl = ghlWebhookUrl(config);
   ctx.out.result(
     { connected: { locationId: connection.locationId, authMode: 'pit', scopes }, webhookUrl },
@@ -105,51 +116,92 @@ async function connectOAuth(ctx: CommandContext, approve: boolean): Promise<unde
   return undefined;
 }
 
+interface StartedView {
+  authorizeUrl: string;
+  redirectUri: string;
+  scopes: string[];
+  webhookUrl: string;
+  expiresAt: string;
+}
+
+interface CompletedView {
+  connected: { locationId: string; authMode: 'oauth'; scopes: string[]; tokenExpiresAt: string | null };
+  missingScopes: string[];
+  webhookUrl: string;
+}
+
 async function connectOAuthWithStore(ctx: CommandContext, approve: boolean): Promise<void> {
   const { config } = ctx;
   const http = ghlHttpClient(config, ctx.logger);
-  await withStore(ctx, async (store) => {
-    const started = await startGhlConnect(store, config);
-    if (!approve) {
-      ctx.out.result(
-        {
-          authorizeUrl: started.authorizeUrl,
-          redirectUri: started.redirectUri,
-          scopes: started.scopes,
-          webhookUrl: started.webhookUrl,
-          expiresAt: started.expiresAt.toISOString(),
-        },
-        [
-          'Open this URL in a browser, choose the location and approve (within 10 minutes):',
-          `  ${started.authorizeUrl}`,
-          `GHL then redirects to ${started.redirectUri}: the service must be running there to finish the connect.`,
-          `Scopes asked for: ${started.scopes.join(', ')}`,
-          `Enter this webhook URL in the Marketplace app's settings: ${started.webhookUrl}`,
-        ].join('\n'),
-      );
-      return;
-    }
-    const callback = await approveSandboxConsent(config, started.authorizeUrl);
-    const done = await completeGhlConnect({ store, http, config, logger: ctx.logger }, callback);
+  const printStarted = (started: StartedView) =>
     ctx.out.result(
-      {
-        connected: {
-          locationId: done.connection.locationId,
-          authMode: 'oauth',
-          scopes: done.connection.scopes,
-          tokenExpiresAt: done.connection.tokenExpiresAt?.toISOString() ?? null,
-        },
-        missingScopes: done.missingScopes,
-        webhookUrl: done.webhookUrl,
-      },
+      started,
       [
-        `Connected location ${done.connection.locationId} (tokens stored encrypted).`,
-        `Scopes granted: ${done.connection.scopes.join(', ')}`,
-        ...(done.missingScopes.length > 0 ? [`Not granted: ${done.missingScopes.join(', ')}`] : []),
-        `Enter this webhook URL in the Marketplace app's settings: ${done.webhookUrl}`,
+        'Open this URL in a browser, choose the location and approve (within 10 minutes):',
+        `  ${started.authorizeUrl}`,
+        `GHL then redirects to ${started.redirectUri}: the service must be running there to finish the connect.`,
+        `Scopes asked for: ${started.scopes.join(', ')}`,
+        `Enter this webhook URL in the Marketplace app's settings: ${started.webhookUrl}`,
       ].join('\n'),
     );
+  // While the service holds the embedded store, it starts (and, with --approve-sandbox, finishes)
+  // the connect through its REST API.
+  const done = await withStoreOrService<CompletedView | null>(ctx, {
+    local: async (store) => {
+      const s = await startGhlConnect(store, config);
+      if (!approve) {
+        printStarted({
+          authorizeUrl: s.authorizeUrl,
+          redirectUri: s.redirectUri,
+          scopes: s.scopes,
+          webhookUrl: s.webhookUrl,
+          expiresAt: s.expiresAt.toISOString(),
+        });
+        return null;
+      }
+      const callback = await approveSandboxConsent(config, s.authorizeUrl);
+      const d = await completeGhlConnect({ store, http, config, logger: ctx.logger }, callback);
+      return {
+        connected: {
+          locationId: d.connection.locationId,
+          authMode: 'oauth',
+          scopes: d.connection.scopes,
+          tokenExpiresAt: d.connection.tokenExpiresAt?.toISOString() ?? null,
+        },
+        missingScopes: d.missingScopes,
+        webhookUrl: d.webhookUrl,
+      };
+    },
+    remote: async (api) => {
+      const s = await api.post<StartedView>('/api/connections/ghl/connect');
+      if (!approve) {
+        printStarted(s);
+        return null;
+      }
+      const callback = await approveSandboxConsent(config, s.authorizeUrl);
+      if (callback.error || !callback.code) {
+        throw new InputError(
+          '--approve-sandbox',
+          `the consent answered ${callback.error ?? 'without a code'}`,
+          'start the connect again',
+        );
+      }
+      return api.post<CompletedView>('/api/connections/ghl/complete', {
+        code: callback.code,
+        ...(callback.state ? { state: callback.state } : {}),
+      });
+    },
   });
+  if (!done) return;
+  ctx.out.result(
+    done,
+    [
+      `Connected location ${done.connected.locationId} (tokens stored encrypted).`,
+      `Scopes granted: ${done.connected.scopes.join(', ')}`,
+      ...(done.missingScopes.length > 0 ? [`Not granted: ${done.missingScopes.join(', ')}`] : []),
+      `Enter this webhook URL in the Marketplace app's settings: ${done.webhookUrl}`,
+    ].join('\n'),
+  );
 }
 
 /**
@@ -223,9 +275,12 @@ export function registerConnectCin7(connect: Command): void {
             'copy the Account ID and an API Application Key from Cin7 Core (Integrations → API); the key only ever comes from the environment',
           );
         }
-        const r = await withStore(ctx, (store) =>
-          connectCin7({ store, config, logger: ctx.logger, accountId, applicationKey }),
-        );
+        const r = await withStoreOrService<ConnectCin7Result>(ctx, {
+          local: (store) => connectCin7({ store, config, logger: ctx.logger, accountId, applicationKey }),
+          // While the service holds the embedded store, it connects (with its own configuration).
+          remote: (api) =>
+            api.post<ConnectCin7Result>('/api/connections/cin7', { accountId, applicationKey }),
+        });
         const hooks = r.webhooks;
         ctx.out.result(
           r,

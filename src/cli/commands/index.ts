@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
+import { registerEventsCommands } from './events.js';
 import { registerMappingCommands } from './mapping.js';
 import { registerOpsCommands } from './ops.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerSecretsCommands } from './secrets.js';
+import { registerStartCommand } from './start.js';
+import { registerTokensCommands } from './tokens.js';
 
 /** Every command group, registered on the root program. Add one line per new command file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +19,7 @@ export function registerCommands(program: Command): void {
   registerSandboxCommand(program);
   registerMappingCommands(program);
   registerRulesCommands(program);
+  registerStartCommand(program);
+  registerTokensCommands(program);
+  registerEventsCommands(program);
 }

@@ -3,9 +3,10 @@ import { InputError, isAppError } from '../../errors/index.js';
 import { ApiError, apiErrorJson } from '../../http/errors.js';
 import { redactValue } from '../../log/redact.js';
 import { createCatalog } from '../../ops/index.js';
-import type { OperationParams } from '../../ops/types.js';
+import type { OperationExecutor, OperationParams } from '../../ops/types.js';
 import { runCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { type ServiceClient, localOrService } from '../service-client.js';
 
 /** `cin7-ghl ops list|call`: the operations catalog on the command line. */
 export function registerOpsCommands(program: Command): void {
@@ -71,12 +72,22 @@ export function registerOpsCommands(program: Command): void {
           );
         }
         const { def, provider } = catalog.lookup(name);
-        const executor = await provider.createExecutor({ config: ctx.config, logger: ctx.logger });
+        // Without GHL_*/CIN7_* credentials the executor opens the store; while the service holds the
+        // embedded store, the call goes through its POST /api/ops/{name} instead.
+        const executor = await localOrService(
+          ctx,
+          () => provider.createExecutor({ config: ctx.config, logger: ctx.logger }),
+          async (api) => remoteExecutor(api),
+        );
         try {
           const body = await executor.call(def, params);
           process.stdout.write(`${JSON.stringify(body)}\n`);
           return EXIT.ok;
         } catch (e) {
+          if (e instanceof RemoteOperationError) {
+            process.stderr.write(`${JSON.stringify(redactValue(e.body))}\n`);
+            return EXIT.failed;
+          }
           if (e instanceof ApiError) {
             process.stderr.write(`${JSON.stringify(redactValue(apiErrorJson(e)))}\n`);
             return EXIT.failed;
@@ -97,4 +108,22 @@ function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;
+}
+
+/** The vendor failed a call made through the service: its 502 body, as `ops call` prints it. */
+class RemoteOperationError extends Error {
+  constructor(readonly body: unknown) {
+    super('the vendor call failed');
+  }
+}
+
+/** Runs operations through the running service (`POST /api/ops/{name}`): same params, same answer. */
+function remoteExecutor(api: ServiceClient): OperationExecutor {
+  return {
+    call: async (op, params) => {
+      const r = await api.raw('POST', `/api/ops/${encodeURIComponent(op.name)}`, params);
+      if (r.status === 502) throw new RemoteOperationError(r.body);
+      return api.ok(r, `POST /api/ops/${op.name}`);
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand } from '../context.js';
-import { withStore } from '../store-access.js';
+import { withStoreOrService } from '../service-client.js';
 
 /** `cin7-ghl secrets rotate-key`: re-encrypts every stored secret under a new master key, atomically. */
 export function registerSecretsCommands(program: Command): void {
@@ -13,10 +13,17 @@ export function registerSecretsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (ctx) => {
-        const result = await withStore(ctx, async (store) => {
-          const count = (await store.vault.names()).length;
-          const rotated = await store.vault.rotateKey();
-          return { secrets: count, ...rotated };
+        // While the service holds the embedded store, its vault rotates (the service keeps running).
+        const result = await withStoreOrService(ctx, {
+          local: async (store) => {
+            const count = (await store.vault.names()).length;
+            const rotated = await store.vault.rotateKey();
+            return { secrets: count, ...rotated };
+          },
+          remote: async (api) => {
+            const r = await api.post<{ secrets: number; newKey?: string }>('/api/secrets/rotate-key');
+            return { secrets: r.secrets, ...(r.newKey ? { newKeyBase64: r.newKey } : {}) };
+          },
         });
         const fromEnvironment = result.newKeyBase64 !== undefined;
         const text = fromEnvironment
