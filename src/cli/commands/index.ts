@@ -6,9 +6,14 @@ import { registerMappingCommands } from './mapping.js';
 import { registerOpsCommands } from './ops.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerFailuresCommands } from './failures.js';
+import { registerProfileCommand } from './profile.js';
 import { registerSecretsCommands } from './secrets.js';
 import { registerStartCommand } from './start.js';
+import { registerStatusCommand } from './status.js';
+import { registerSyncCommands } from './sync.js';
 import { registerTokensCommands } from './tokens.js';
+import { registerTriggerCommands } from './trigger.js';
 
 /** Every command group, registered on the root program. Add one line per new command file. */
 export function registerCommands(program: Command): void {
@@ -22,4 +27,9 @@ export function registerCommands(program: Command): void {
   registerStartCommand(program);
   registerTokensCommands(program);
   registerEventsCommands(program);
+  registerSyncCommands(program);
+  registerStatusCommand(program);
+  registerFailuresCommands(program);
+  registerProfileCommand(program);
+  registerTriggerCommands(program);
 }

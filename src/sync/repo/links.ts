@@ -224,6 +224,15 @@ export async function updateLink(
   return toLink(row);
 }
 
+/** Forgets what was withheld on a customer's links, so the next sync tries those values again. */
+export async function clearWithheld(db: Kysely<Database>, customerId: string): Promise<void> {
+  await db
+    .updateTable('links')
+    .set({ withheld: json({}), updated_at: sql`now()` })
+    .where('cin7_customer_id', '=', customerId)
+    .execute();
+}
+
 /** Link counts by state, for `status`. */
 export async function linkCounts(db: Kysely<Database>): Promise<Record<LinkState, number>> {
   const rows = await db

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { loadMapping } from '../../sync/mapping/index.js';
+import { findProfiles, profileText } from '../../sync/profile/read.js';
+import { runCommand } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { withStore } from '../store-access.js';
+
+/** `cin7-ghl profile <cin7-id|email> [--json]`: the unified customer profile, from the store. */
+export function registerProfileCommand(program: Command): void {
+  program
+    .command('profile <query>')
+    .description(
+      'The unified customer profile of a Cin7 customer (by id, or the email of one of its contacts)',
+    )
+    .option('--json', 'print JSON')
+    .action(
+      runCommand(async (ctx, query: string) => {
+        const mapping = loadMapping(ctx.config);
+        const profiles = await withStore(ctx, (store) =>
+          findProfiles(store, query, { locationId: ctx.config.ghl.locationId ?? null, mapping }),
+        );
+        if (profiles.length === 0) {
+          ctx.out.info(
+            `No customer matches "${query}" (run \`cin7-ghl sync run\` first, or check the id or email).`,
+          );
+          ctx.out.result(ctx.out.json ? [] : 'No profile.');
+          return EXIT.failed;
+        }
+        ctx.out.result(
+          profiles.length === 1 ? profiles[0] : profiles,
+          profiles.map(profileText).join('\n\n'),
+        );
+        return undefined;
+      }),
+    );
+}
