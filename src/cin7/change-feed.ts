@@ -47,6 +47,8 @@ export interface FeedPageContext {
   kind: Cin7FeedKind;
   connectionId: string;
   page: number;
+  /** Why the pass runs (`webhook`, `schedule`, `manual`, …), when the caller said. */
+  reason?: string;
 }
 
 /**
@@ -66,6 +68,8 @@ export interface ChangeFeedOptions<T> {
   logger?: Logger;
   /** The local clock (tests). */
   now?: () => number;
+  /** Why the pass runs (`webhook`, `schedule`, `manual`, …): handed to the consumer. */
+  reason?: string;
 }
 
 export interface PassOptions {
@@ -276,6 +280,7 @@ export class ChangeFeed<T> {
             kind: this.#spec.kind,
             connectionId: this.#o.connectionId,
             page: page.page,
+            ...(this.#o.reason ? { reason: this.#o.reason } : {}),
           });
           await this.#markSeen(trx, fresh);
         }

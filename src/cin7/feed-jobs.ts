@@ -16,6 +16,8 @@ import {
   type FeedConsumer,
   type PassResult,
   customerFeed,
+  feedName,
+  readState,
   saleFeed,
 } from './change-feed.js';
 import type { Cin7Client } from './client.js';
@@ -87,21 +89,33 @@ export interface RequestPassOptions {
  * Asks for a pass of `kind`. While one is already waiting, this adds nothing (returns null): a
  * burst of webhooks costs one pass, plus one more if the burst outlasts a running pass.
  *
+ * The debounce is leading-edge: with `trx`, a hint arriving while no pass is running and none
+ * ended within `debounceMs` starts its pass at once (a lone webhook reaches GHL in about a
+ * second); hints arriving during a pass or right after one wait `debounceMs`, gathering the rest of
+ * a burst into one more pass.
+ *
  * @example
  * await requestFeedPass(queue, 'customers', connectionId, { trx, debounceMs: 2000, reason: 'webhook' });
  */
-export function requestFeedPass(
+export async function requestFeedPass(
   queue: JobQueue,
   kind: Cin7FeedKind,
   connectionId: string,
   options: RequestPassOptions = {},
 ): Promise<string | null> {
+  let delayMs = options.debounceMs ?? 0;
+  if (delayMs > 0 && options.trx) {
+    const state = await readState(options.trx, feedName(kind, connectionId));
+    const ended = state.last ? Date.parse(state.last.completedAt) : Number.NaN;
+    const quiet = state.pass === null && (Number.isNaN(ended) || Date.now() - ended >= delayMs);
+    if (quiet) delayMs = 0;
+  }
   return queue.send(
     feedJob(kind),
     { connectionId, ...(options.reason ? { reason: options.reason } : {}) },
     {
       ...(options.trx ? { trx: options.trx } : {}),
-      ...(options.debounceMs ? { startAfterSeconds: options.debounceMs / 1000 } : {}),
+      ...(delayMs > 0 ? { startAfterSeconds: delayMs / 1000 } : {}),
     },
   );
 }
@@ -141,6 +155,7 @@ export async function startCin7FeedWorkers(deps: FeedWorkerDeps): Promise<void> 
         connectionId: payload.connectionId,
         logger: deps.logger,
         ...(deps.overlapMs !== undefined ? { overlapMs: deps.overlapMs } : {}),
+        ...(payload.reason ? { reason: payload.reason } : {}),
       };
       const feed: ChangeFeed<Cin7Customer> | ChangeFeed<Cin7SaleListItem> =
         kind === 'customers'
