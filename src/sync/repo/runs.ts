@@ -3,6 +3,7 @@
  * reconciliation), with its counts, the calls it used and the minimum by the budget formula, its
  * progress (a heartbeat while it runs) and how it ended.
  */
+import { hostname } from 'node:os';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, Json, SyncRunStatus, SyncRunsTable } from '../../store/schema.js';
 import { json } from './db-errors.js';
@@ -27,6 +28,11 @@ export interface RunRecord {
 /** A run whose heartbeat is older than this is considered dead (its process was killed). */
 export const RUN_STALE_MS = 60_000;
 
+/** Who runs a run: recorded in its progress, so a run whose process died is recognised at once. */
+export function runOwner(): { pid: number; host: string } {
+  return { pid: process.pid, host: hostname() };
+}
+
 /** Starts a run; answers its id. */
 export async function startRun(
   db: Kysely<Database>,
@@ -34,13 +40,29 @@ export async function startRun(
 ): Promise<string> {
   const row = await db
     .insertInto('sync_runs')
-    .values({ kind: run.kind, mode: run.mode, trigger: run.trigger })
+    .values({ kind: run.kind, mode: run.mode, trigger: run.trigger, progress: json({ owner: runOwner() }) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-/** A live run of `kind` other than `exceptId` (heartbeat within `RUN_STALE_MS`), if any. */
+/** True when the run's process is known to be gone (it ran on this machine and its pid is not alive). */
+export function ownerGone(run: RunRecord): boolean {
+  const owner = (run.progress as { owner?: { pid?: unknown; host?: unknown } } | null)?.owner;
+  if (!owner || owner.host !== hostname() || typeof owner.pid !== 'number') return false;
+  if (owner.pid === process.pid) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * A live run of `kind` other than `exceptId` (heartbeat within `RUN_STALE_MS`, and its process not
+ * known to be gone), if any. Runs found dead are marked failed.
+ */
 export async function liveRun(
   db: Kysely<Database>,
   kind: string,
@@ -53,15 +75,26 @@ export async function liveRun(
     .where('status', '=', 'running')
     .where('heartbeat_at', '>', sql<Date>`now() - ${`${RUN_STALE_MS} milliseconds`}::interval`);
   if (exceptId) q = q.where('id', '<>', exceptId);
-  const row = await q.orderBy('id', 'desc').executeTakeFirst();
-  return row ? toRun(row) : null;
+  for (const row of await q.orderBy('id', 'desc').execute()) {
+    const run = toRun(row);
+    if (!ownerGone(run)) return run;
+    await db
+      .updateTable('sync_runs')
+      .set({ status: 'failed', error: 'the process running it stopped', finished_at: sql`now()` })
+      .where('id', '=', run.id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+  return null;
 }
 
 /** Heartbeat with progress. */
 export async function runProgress(db: Kysely<Database>, id: string, progress: Json): Promise<void> {
+  const value =
+    progress && typeof progress === 'object' && !Array.isArray(progress) ? progress : { progress };
   await db
     .updateTable('sync_runs')
-    .set({ progress: json(progress), heartbeat_at: sql`now()` })
+    .set({ progress: json({ ...value, owner: runOwner() }), heartbeat_at: sql`now()` })
     .where('id', '=', id)
     .execute();
 }

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { type Sandboxes, type SandboxesOptions, startSandboxes } from '../../../sandbox/index.js';
 import type { Cin7SandboxOptions } from '../../../sandbox/cin7/index.js';
 import type { GhlSandboxOptions } from '../../../sandbox/ghl/index.js';
+import { webhookSecretName } from '../../../src/cin7/connection.js';
+import { CIN7_JOB_KINDS } from '../../../src/cin7/feed-jobs.js';
+import { ensureWebhookSecret, syncWebhooks } from '../../../src/cin7/webhooks.js';
 import { type Config, loadConfig } from '../../../src/config/load.js';
+import { JobQueue } from '../../../src/jobs/queue.js';
 import { type Logger, silentLogger } from '../../../src/log/logger.js';
 import { type SyncClients, createSyncClients } from '../../../src/sync/engine/clients.js';
 import {
@@ -17,6 +21,10 @@ import {
   type SyncRunReport,
   runSync,
 } from '../../../src/sync/engine/run.js';
+import { SYNC_JOB_KINDS, type SyncService, startSyncService } from '../../../src/sync/engine/service.js';
+import { createApp } from '../../../src/server/app.js';
+import { listen } from '../../../src/server/listen.js';
+import { cin7WebhookRoutes } from '../../../src/server/routes/cin7-webhooks.js';
 import { type Backend, type TestStore, openTestStore } from '../../helpers/store.js';
 
 export interface HarnessOptions {
@@ -203,4 +211,86 @@ export async function listGhlContacts(sb: Sandboxes): Promise<SearchedContact[]>
     if (page.contacts.length < 500) return out;
     searchAfter = page.contacts[page.contacts.length - 1]?.searchAfter;
   }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `check` holds (polling every 50 ms); throws naming `what` after `timeoutMs`. */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export interface RunningService {
+  queue: JobQueue;
+  service: SyncService;
+  /** The service's URL (Cin7 webhooks go to `<url>/webhooks/cin7/<kind>`). */
+  url: string;
+  /** The bearer secret Cin7 sends. */
+  secret: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The service part of the engine on the harness's store: job queue, sync workers, the Cin7
+ * webhook routes on a loopback server, and our webhooks registered in the Cin7 sandbox.
+ *
+ * @example
+ * const svc = await startService(h, { debounceMs: 2000 });
+ */
+export async function startService(
+  h: Harness,
+  options: { debounceMs?: number; polling?: boolean; concurrency?: number; registerWebhooks?: boolean } = {},
+): Promise<RunningService> {
+  const { store } = h.t;
+  const queue = await JobQueue.start(store, {
+    logger: h.logger,
+    kinds: [...CIN7_JOB_KINDS, ...SYNC_JOB_KINDS],
+    superviseIntervalSeconds: 2,
+  });
+  const service = await startSyncService({
+    store,
+    queue,
+    config: h.config,
+    logger: h.logger,
+    ...h.clients,
+    polling: options.polling ?? false,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const connectionId = h.clients.connectionId;
+  const secret = await ensureWebhookSecret(store, connectionId);
+  const app = createApp({ logger: h.logger, readinessChecks: [] });
+  app.route(
+    '/webhooks/cin7',
+    await cin7WebhookRoutes({
+      store,
+      queue,
+      logger: h.logger,
+      connectionId,
+      getSecret: () => store.vault.get(webhookSecretName(connectionId)),
+      debounceMs: options.debounceMs ?? 2000,
+    }),
+  );
+  const server = await listen(app);
+  if (options.registerWebhooks !== false) {
+    await syncWebhooks(h.clients.cin7, { publicUrl: server.url, secret });
+  }
+  return {
+    queue,
+    service,
+    url: server.url,
+    secret,
+    stop: async () => {
+      await server.close(2_000);
+      await queue.stop({ graceful: false, timeoutMs: 5_000 });
+      await service.close();
+    },
+  };
 }
