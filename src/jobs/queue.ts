@@ -101,6 +101,7 @@ export class JobQueue {
   readonly #logger: Logger;
   readonly #ready = new Map<string, Promise<void>>();
   readonly #kinds = new Map<string, JobKindSettings>();
+  readonly #worked = new Set<string>();
   #stopped = false;
 
   private constructor(boss: PgBoss, store: Store, logger: Logger) {
@@ -245,6 +246,7 @@ export class JobQueue {
    */
   async work<P>(kind: JobKind<P>, opts: WorkOptions, handler: JobHandler<P>): Promise<void> {
     await this.register(kind);
+    this.#worked.add(kind.name);
     const batchSize = opts.batchSize ?? 5;
     const run = async (job: Job<unknown>): Promise<JobResult> => {
       const parsed = kind.schema.safeParse(job.data);
@@ -384,6 +386,14 @@ export class JobQueue {
       }
     }
     return counts;
+  }
+
+  /**
+   * Stops fetching new jobs of every kind this process works, at once; running handlers go on (a
+   * graceful shutdown calls this first, then `stop`, which waits for them).
+   */
+  async stopFetching(): Promise<void> {
+    await Promise.all([...this.#worked].map((name) => this.#boss.offWork(name, { wait: false })));
   }
 
   /**

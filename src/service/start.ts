@@ -11,6 +11,7 @@ import { InputError, errorMessage } from '../errors/index.js';
 import { publicBaseUrl } from '../ghl/oauth.js';
 import { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log/logger.js';
+import { registerSecret } from '../log/redact.js';
 import { createCatalog } from '../ops/index.js';
 import { coreApiRoutes } from '../server/api/index.js';
 import { ApiRouter } from '../server/api/router.js';
@@ -92,6 +93,8 @@ export async function startService(config: Config, options: StartServiceOptions)
       'set DATABASE_URL (and CIN7_GHL_MASTER_KEY) on every process, or run --role all',
     );
   }
+  // Whoever started us (CLI or test), no configured secret may reach a log, page or alert.
+  for (const value of Object.values(config.secrets)) registerSecret(value);
   const runsWeb = role !== 'worker';
   const runsWorkers = role !== 'web';
   const logger = options.logger.child({ role });
@@ -259,6 +262,8 @@ async function shutdown(p: {
   const left = () => Math.max(1000, p.timeoutMs - (Date.now() - started));
   const { logger } = p.ctx;
   p.state.stopping = true;
+  // 0. No new jobs from now on (handlers already running go on).
+  await p.queue.stopFetching();
   logger.info(
     { timeoutMs: p.timeoutMs },
     'service stopping: no new requests or jobs; running jobs finish or are handed back',
@@ -273,8 +278,8 @@ async function shutdown(p: {
       logger.warn({ err: e }, `shutdown step failed: ${errorMessage(e)}`);
     }
   }
-  // 3. No new jobs; running ones get the rest of the timeout, then are failed back to the queue
-  //    (retried by the next worker: nothing is lost).
+  // 3. Running jobs get the rest of the timeout, then are failed back to the queue (retried by the
+  //    next worker: nothing is lost).
   await p.queue.stop({ graceful: true, timeoutMs: left() });
   await p.closeHttp();
   await p.store.close();

@@ -46,7 +46,9 @@ export function serviceConfig(root: string, env: Record<string, string>, databas
     environment: {
       CIN7_GHL_DATA_DIR: root,
       CIN7_GHL_LOG_LEVEL: 'silent',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl, CIN7_GHL_MASTER_KEY: randomMasterKeyFor(databaseUrl) } : {}),
+      ...(databaseUrl
+        ? { DATABASE_URL: databaseUrl, CIN7_GHL_MASTER_KEY: randomMasterKeyFor(databaseUrl) }
+        : {}),
       ...env,
     },
   });
@@ -90,7 +92,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       const { auth, ...rest2 } = init;
       const headers = new Headers(rest2.headers);
       if (auth !== false) headers.set('authorization', `Bearer ${token}`);
-      if (rest2.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (rest2.body !== undefined && !headers.has('content-type'))
+        headers.set('content-type', 'application/json');
       return fetch(`${url}${p}`, { redirect: 'manual', ...rest2, headers });
     },
     cleanup: async () => {
@@ -180,13 +183,17 @@ export async function receiver(status = 200): Promise<Receiver> {
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
       last = v;
     } catch (e) {
       last = e;
@@ -202,18 +209,23 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 20_000
  * @example
  * const { cookie, csrf } = await login(t.url, 'correct horse battery');
  */
-export async function login(url: string, password: string): Promise<{ cookie: string; csrf: string; res: Response }> {
+export async function login(
+  url: string,
+  password: string,
+): Promise<{ cookie: string; csrf: string; res: Response }> {
   const page = await fetch(`${url}/login`, { redirect: 'manual' });
   const html = await page.text();
   const formCsrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const loginCookie = (page.headers.getSetCookie().find((c) => c.startsWith('cin7ghl_login=')) ?? '').split(';')[0] ?? '';
+  const loginCookie =
+    (page.headers.getSetCookie().find((c) => c.startsWith('cin7ghl_login=')) ?? '').split(';')[0] ?? '';
   const res = await fetch(`${url}/login`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
     body: new URLSearchParams({ _csrf: formCsrf, password, next: '/' }).toString(),
   });
-  const session = (res.headers.getSetCookie().find((c) => c.startsWith('cin7ghl_session=')) ?? '').split(';')[0] ?? '';
+  const session =
+    (res.headers.getSetCookie().find((c) => c.startsWith('cin7ghl_session=')) ?? '').split(';')[0] ?? '';
   let csrf = '';
   if (session) {
     const s = await fetch(`${url}/api/session`, { headers: { cookie: session } });

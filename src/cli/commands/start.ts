@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { AppError, StoreLockedError } from '../../errors/index.js';
 import { ROLES, type Role } from '../../service/types.js';
 import { startService } from '../../service/start.js';
 import { stopOnSignals } from '../../service/signals.js';
@@ -47,6 +48,18 @@ export function registerStartCommand(program: Command): void {
           ...(opts.port !== undefined ? { port: opts.port } : {}),
           ...(opts.host ? { host: opts.host } : {}),
           ...(opts.workerPort !== undefined ? { workerPort: opts.workerPort } : {}),
+        }).catch((e: unknown) => {
+          if (!(e instanceof StoreLockedError)) throw e;
+          throw new AppError(
+            'service_running',
+            e.url
+              ? `A service already runs for this environment at ${e.url} (process ${e.pid}).`
+              : `Process ${e.pid} holds this environment's store (${ctx.config.dataDir}).`,
+            {
+              hint: `Use that one, or stop process ${e.pid} first; to run several processes, set DATABASE_URL (PostgreSQL) and use --role web / --role worker.`,
+              cause: e,
+            },
+          );
         });
         // The admin password is a registered secret (the output redacts it): this is the one place it
         // must reach the operator, so it is written raw.

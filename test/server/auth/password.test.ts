@@ -14,7 +14,13 @@ describe('admin password hashing (scrypt)', () => {
   });
 
   it('refuses malformed hashes instead of throwing', async () => {
-    for (const bad of ['', 'plain', 'scrypt$1$2', 'bcrypt$32768$8$1$c2FsdA==$a2V5', 'scrypt$x$8$1$c2FsdA==$a2V5']) {
+    for (const bad of [
+      '',
+      'plain',
+      'scrypt$1$2',
+      'bcrypt$32768$8$1$c2FsdA==$a2V5',
+      'scrypt$x$8$1$c2FsdA==$a2V5',
+    ]) {
       expect(await verifyPassword('anything', bad)).toBe(false);
     }
   });

@@ -34,7 +34,9 @@ describe('auth: route policy, sessions, CSRF', () => {
 
   it('the open list is exactly the one the issue gives, and every entry is a real route', () => {
     expect(OPEN_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(EXPECTED_OPEN);
-    const table = new Set(t.service.app!.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+    const table = new Set(
+      t.service.app!.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
+    );
     for (const open of EXPECTED_OPEN) expect(table.has(open), open).toBe(true);
   });
 
@@ -51,11 +53,14 @@ describe('auth: route policy, sessions, CSRF', () => {
       const res = await fetch(`${t.url}${concrete}`, {
         method: r.method,
         redirect: 'manual',
-        ...(r.method === 'GET' || r.method === 'HEAD' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }),
+        ...(r.method === 'GET' || r.method === 'HEAD'
+          ? {}
+          : { body: '{}', headers: { 'content-type': 'application/json' } }),
       });
       const text = await res.text();
       const refusedByAuth = text.includes('"code":"auth_required"');
-      const toLogin = res.status >= 300 && res.status < 400 && (res.headers.get('location') ?? '').startsWith('/login');
+      const toLogin =
+        res.status >= 300 && res.status < 400 && (res.headers.get('location') ?? '').startsWith('/login');
       if (EXPECTED_OPEN.includes(key)) {
         expect(refusedByAuth || toLogin, `${key} is open but was refused: ${res.status}`).toBe(false);
         continue;
@@ -75,12 +80,18 @@ describe('auth: route policy, sessions, CSRF', () => {
     expect(pages).toBeGreaterThanOrEqual(3); // '/', '/oauth/ghl/connect', '/logout'
     // Unknown paths are refused the same way (no route discovery without credentials).
     expect((await fetch(`${t.url}/api/nope`)).status).toBe(401);
-    expect((await fetch(`${t.url}/nope`, { redirect: 'manual' })).headers.get('location')).toBe('/login?next=%2Fnope');
+    expect((await fetch(`${t.url}/nope`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '/login?next=%2Fnope',
+    );
   });
 
   it('a bad bearer token is 401 on the API, the right one passes', async () => {
-    expect((await t.call('/api/health', { auth: false, headers: { authorization: 'Bearer c7g_wrong' } })).status).toBe(401);
-    expect((await t.call('/api/health', { auth: false, headers: { authorization: 'Basic abc' } })).status).toBe(401);
+    expect(
+      (await t.call('/api/health', { auth: false, headers: { authorization: 'Bearer c7g_wrong' } })).status,
+    ).toBe(401);
+    expect(
+      (await t.call('/api/health', { auth: false, headers: { authorization: 'Basic abc' } })).status,
+    ).toBe(401);
     const ok = await t.call('/api/health');
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { role: string }).role).toBe('all');
@@ -113,9 +124,17 @@ describe('auth: route policy, sessions, CSRF', () => {
     const without = await fetch(`${t.url}/api/tokens`, { method: 'POST', headers, body });
     expect(without.status).toBe(403);
     expect(((await without.json()) as { code: string }).code).toBe('csrf_failed');
-    const wrong = await fetch(`${t.url}/api/tokens`, { method: 'POST', headers: { ...headers, 'x-csrf-token': `${csrf}x` }, body });
+    const wrong = await fetch(`${t.url}/api/tokens`, {
+      method: 'POST',
+      headers: { ...headers, 'x-csrf-token': `${csrf}x` },
+      body,
+    });
     expect(wrong.status).toBe(403);
-    const right = await fetch(`${t.url}/api/tokens`, { method: 'POST', headers: { ...headers, 'x-csrf-token': csrf }, body });
+    const right = await fetch(`${t.url}/api/tokens`, {
+      method: 'POST',
+      headers: { ...headers, 'x-csrf-token': csrf },
+      body,
+    });
     expect(right.status).toBe(201);
     // A form action: the _csrf field.
     const logoutWithout = await fetch(`${t.url}/logout`, {
@@ -156,7 +175,10 @@ describe('auth: route policy, sessions, CSRF', () => {
 
   it('an expired session is refused', async () => {
     const { cookie } = await login(t.url, PASSWORD);
-    await t.service.ctx.store.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    await t.service.ctx.store.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
     const res = await fetch(`${t.url}/`, { headers: { cookie }, redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/login');

@@ -25,7 +25,11 @@ describe('API tokens', () => {
     expect(token.startsWith(TOKEN_PREFIX)).toBe(true);
     expect(token.length).toBeGreaterThan(40);
     expect(info).toMatchObject({ name: 'zapier', kind: 'api', lastUsedAt: null, revokedAt: null });
-    const row = await t.store.db.selectFrom('api_tokens').selectAll().where('id', '=', info.id).executeTakeFirstOrThrow();
+    const row = await t.store.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', info.id)
+      .executeTakeFirstOrThrow();
     expect(row.token_hash).toBe(sha256Hex(token));
     expect(JSON.stringify(row)).not.toContain(token.slice(TOKEN_PREFIX.length));
     expect(redactText(`Bearer ${token}`)).toBe('Bearer [redacted]');
@@ -35,7 +39,11 @@ describe('API tokens', () => {
     const { token, info } = await createApiToken(t.store.db, 'script');
     const ok = await verifyApiToken(t.store.db, token);
     expect(ok?.id).toBe(info.id);
-    const used = await t.store.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', info.id).executeTakeFirstOrThrow();
+    const used = await t.store.db
+      .selectFrom('api_tokens')
+      .select('last_used_at')
+      .where('id', '=', info.id)
+      .executeTakeFirstOrThrow();
     expect(used.last_used_at).toBeInstanceOf(Date);
     expect(await verifyApiToken(t.store.db, `${token}x`)).toBeNull();
     expect(await verifyApiToken(t.store.db, 'not-a-token')).toBeNull();
@@ -43,14 +51,18 @@ describe('API tokens', () => {
     expect(revoked.revokedAt).toBeInstanceOf(Date);
     expect(await verifyApiToken(t.store.db, token)).toBeNull();
     // Revoking twice keeps the first time.
-    expect((await revokeApiToken(t.store.db, info.id)).revokedAt?.getTime()).toBe(revoked.revokedAt?.getTime());
+    expect((await revokeApiToken(t.store.db, info.id)).revokedAt?.getTime()).toBe(
+      revoked.revokedAt?.getTime(),
+    );
   });
 
   it('lists tokens (revoked too, or only active), refuses a bad name and an unknown id', async () => {
     const all = await listApiTokens(t.store.db);
     expect(all.map((x) => x.name).sort()).toEqual(['script', 'zapier']);
     expect((await listApiTokens(t.store.db, { activeOnly: true })).map((x) => x.name)).toEqual(['zapier']);
-    await expect(createApiToken(t.store.db, '   ')).rejects.toThrow(/token name: must be 1 to 100 characters/);
+    await expect(createApiToken(t.store.db, '   ')).rejects.toThrow(
+      /token name: must be 1 to 100 characters/,
+    );
     await expect(revokeApiToken(t.store.db, 'tok_nope')).rejects.toBeInstanceOf(MissingRecordError);
   });
 });
