@@ -502,10 +502,12 @@ async function applyDiffs(task: ContactTask, start: LinkRecord, info: DiffInfo):
 
   if (!wrote) {
     if (!sameRecord(withheld, link.withheld)) link = await updateLink(db, link.id, { withheld });
+    const none = info.outcome === 'created' ? [] : null;
     return {
       outcome: info.outcome,
       link,
-      profile: profileContact(task, link, info.known, info.outcome === 'created' ? [] : null, null, warnings),
+      // A contact just created has no notes or tasks yet: nothing to read.
+      profile: profileContact(task, link, info.known, none, none, warnings),
     };
   }
 
