@@ -89,10 +89,10 @@ export interface RequestPassOptions {
  * Asks for a pass of `kind`. While one is already waiting, this adds nothing (returns null): a
  * burst of webhooks costs one pass, plus one more if the burst outlasts a running pass.
  *
- * The debounce is leading-edge: with `trx`, a hint arriving while no pass is running and none
- * ended within `debounceMs` starts its pass at once (a lone webhook reaches GHL in about a
- * second); hints arriving during a pass or right after one wait `debounceMs`, gathering the rest of
- * a burst into one more pass.
+ * The debounce is leading-edge: with `trx`, a hint arriving after a quiet spell (no pass started
+ * or ended within `debounceMs`) starts its pass at once, so a lone webhook reaches GHL in about a
+ * second; hints arriving during or right after a pass wait until `debounceMs` after it, gathering
+ * the rest of a burst into one more pass.
  *
  * @example
  * await requestFeedPass(queue, 'customers', connectionId, { trx, debounceMs: 2000, reason: 'webhook' });
@@ -105,10 +105,15 @@ export async function requestFeedPass(
 ): Promise<string | null> {
   let delayMs = options.debounceMs ?? 0;
   if (delayMs > 0 && options.trx) {
+    // Passes are spaced at least `debounceMs` apart (from the start of the running one, else the
+    // end of the last one); a hint after a quiet spell starts its pass at once.
     const state = await readState(options.trx, feedName(kind, connectionId));
-    const ended = state.last ? Date.parse(state.last.completedAt) : Number.NaN;
-    const quiet = state.pass === null && (Number.isNaN(ended) || Date.now() - ended >= delayMs);
-    if (quiet) delayMs = 0;
+    const since = state.pass
+      ? state.pass.startedAt
+      : state.last
+        ? Date.parse(state.last.completedAt)
+        : Number.NaN;
+    delayMs = Number.isNaN(since) ? 0 : Math.max(0, since + delayMs - Date.now());
   }
   return queue.send(
     feedJob(kind),
