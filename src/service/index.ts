@@ -5,6 +5,7 @@ export { cin7Module } from './cin7-module.js';
 export { type VendorClients, vendorClients } from './clients.js';
 export { type EventsModuleOptions, eventsModule } from './events-module.js';
 export { ghlModule } from './ghl-module.js';
+export { syncModule } from './sync-module.js';
 export { type BoundServer, type FetchHandler, bindServer } from './http-server.js';
 export { type HttpStack, createHttpStack } from './http-stack.js';
 export { type Loop, startLoop } from './loop.js';

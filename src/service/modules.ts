@@ -6,6 +6,7 @@ import { type AlertsModuleOptions, alertsModule } from './alerts-module.js';
 import { cin7Module } from './cin7-module.js';
 import { type EventsModuleOptions, eventsModule } from './events-module.js';
 import { ghlModule } from './ghl-module.js';
+import { syncModule } from './sync-module.js';
 import type { ServiceModule } from './types.js';
 
 export interface ModuleOptions {
@@ -21,13 +22,12 @@ export interface ModuleOptions {
  */
 export function serviceModules(options: ModuleOptions = {}): ServiceModule[] {
   return [
-    // ── SYNC MODULE: the lead wires it here when the engine lands (`src/sync/index.ts`). ──
-    // It goes first, so its `init` sets `ctx.hooks.cin7FeedConsumers` (the feed consumers) and
-    // `ctx.hooks.ghlWebhookStored` (enqueue the inbox job) before the GHL and Cin7 modules mount
-    // routes and start workers; its `routes` adds the runs, records, profiles, conflicts, failures
-    // and audit routes with `ctx.api.add(...)` (see src/server/api/route.ts for the pattern), its
-    // `workers` starts the sync-customer and inbox workers, and its `init` registers run durations
-    // and sync lag with `ctx.metrics.register('sync', collector)`.
+    // The sync goes first: its `init` sets `ctx.hooks.ghlWebhookStored` (enqueue the inbox job)
+    // before the GHL module mounts the webhook route. It starts the Cin7 feed workers and polling
+    // itself (so `ctx.hooks.cin7FeedConsumers` stays unset and the Cin7 module does not). The
+    // reconciliation (issue 6) adds its module here the same way: jobKinds, workers (its cron
+    // schedule in `schedules`), routes with `ctx.api.add(...)` (src/server/api/route.ts).
+    syncModule,
     ghlModule,
     cin7Module,
     eventsModule(options.events),

@@ -129,6 +129,7 @@ export async function startService(config: Config, options: StartServiceOptions)
     const clients = vendorClients({ config: effective, logger, http: stack.http, store });
     const metrics = new MetricsRegistry();
     const shutdownHooks: Array<() => Promise<void> | void> = [];
+    const stoppedHooks: Array<() => Promise<void> | void> = [];
     const state = { stopping: false };
     const ctx: ServiceContext = {
       config: effective,
@@ -158,6 +159,9 @@ export async function startService(config: Config, options: StartServiceOptions)
       authGuard: requireAuth,
       onShutdown: (fn) => {
         shutdownHooks.push(fn);
+      },
+      onStopped: (fn) => {
+        stoppedHooks.push(fn);
       },
     };
     registerCoreMetrics(ctx);
@@ -227,6 +231,7 @@ export async function startService(config: Config, options: StartServiceOptions)
         server,
         closeHttp: stack.close,
         hooks: shutdownHooks,
+        stoppedHooks,
         state,
         timeoutMs: o.timeoutMs ?? options.shutdownTimeoutMs ?? 20_000,
       });
@@ -255,6 +260,7 @@ async function shutdown(p: {
   server: BoundServer | null;
   closeHttp: () => Promise<void>;
   hooks: Array<() => Promise<void> | void>;
+  stoppedHooks: Array<() => Promise<void> | void>;
   state: { stopping: boolean };
   timeoutMs: number;
 }): Promise<void> {
@@ -271,19 +277,26 @@ async function shutdown(p: {
   // 1. No new HTTP requests; open ones may finish (their jobs are enqueued in their transactions).
   if (p.server) await p.server.close(Math.min(5000, left()));
   // 2. Loops (dispatchers, scanners) finish their pass.
-  for (const fn of [...p.hooks].reverse()) {
+  await runAll(p.hooks, logger);
+  // 3. Running jobs get the rest of the timeout, then are failed back to the queue (retried by the
+  //    next worker: nothing is lost).
+  await p.queue.stop({ graceful: true, timeoutMs: left() });
+  // 4. What the workers held (locks' connections), then the HTTP client, then the store.
+  await runAll(p.stoppedHooks, logger);
+  await p.closeHttp();
+  await p.store.close();
+  logger.info({ ms: Date.now() - started }, 'service stopped');
+}
+
+/** Runs shutdown steps, last registered first; a failing step is logged and the rest still run. */
+async function runAll(steps: Array<() => Promise<void> | void>, logger: Logger): Promise<void> {
+  for (const fn of [...steps].reverse()) {
     try {
       await fn();
     } catch (e) {
       logger.warn({ err: e }, `shutdown step failed: ${errorMessage(e)}`);
     }
   }
-  // 3. Running jobs get the rest of the timeout, then are failed back to the queue (retried by the
-  //    next worker: nothing is lost).
-  await p.queue.stop({ graceful: true, timeoutMs: left() });
-  await p.closeHttp();
-  await p.store.close();
-  logger.info({ ms: Date.now() - started }, 'service stopped');
 }
 
 function registerCoreMetrics(ctx: ServiceContext): void {

@@ -45,6 +45,8 @@ export interface ServiceContext extends ApiContext {
   authGuard: MiddlewareHandler;
   /** Runs at shutdown, before the queue stops (stop loops, flush state). Last registered runs first. */
   onShutdown(fn: () => Promise<void> | void): void;
+  /** Runs at shutdown after the queue stopped, before the store closes (release what workers held). */
+  onStopped(fn: () => Promise<void> | void): void;
 }
 
 /**

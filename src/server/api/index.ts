@@ -12,6 +12,7 @@ import type { ApiRoute } from './route.js';
 import { secretRoutes } from './secrets.js';
 import { sessionRoutes } from './session.js';
 import { subscriptionRoutes } from './subscriptions.js';
+import { syncRoutes } from './sync.js';
 import { tokenRoutes } from './tokens.js';
 
 export { type ApiContext, iso } from './context.js';
@@ -27,7 +28,7 @@ export {
 } from './route.js';
 export { ApiRouter } from './router.js';
 
-/** The service's own routes (the sync module adds runs, records, profiles, conflicts, failures, audit). */
+/** The service's own routes, the sync's read routes included (status, runs, failures, profiles, audit). */
 export function coreApiRoutes(ctx: ApiContext): ApiRoute[] {
   return [
     ...sessionRoutes(ctx),
@@ -38,5 +39,6 @@ export function coreApiRoutes(ctx: ApiContext): ApiRoute[] {
     ...tokenRoutes(ctx),
     ...subscriptionRoutes(ctx),
     ...secretRoutes(ctx),
+    ...syncRoutes(ctx),
   ];
 }
