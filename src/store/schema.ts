@@ -357,6 +357,97 @@ export interface AlertIncidentEventsTable {
   incident_id: string;
 }
 
+/** One run's Cin7 customers as read by the reconciliation (migration 0050); deleted when it ends. */
+export interface ReconcileCustomersTable {
+  run_id: string;
+  cin7_customer_id: string;
+  status: string | null;
+  modified_at: Date | null;
+  snapshot: JsonColumn;
+}
+
+/** The identities of one run's mapped Cin7 contacts, for unlinked candidates (migration 0050). */
+export interface ReconcileContactsTable {
+  run_id: string;
+  cin7_customer_id: string;
+  cin7_contact_id: string;
+  email: string | null;
+  phone: string | null;
+}
+
+/** One run's GHL contacts as read from search pages (migration 0050); deleted when it ends. */
+export interface ReconcileGhlTable {
+  run_id: string;
+  ghl_contact_id: string;
+  email: string | null;
+  phone: string | null;
+  date_updated: Date | null;
+  contact: JsonColumn;
+}
+
+/** The members one run found in each GHL business its links name (migration 0050). */
+export interface ReconcileBusinessTable {
+  run_id: string;
+  business_id: string;
+  ghl_contact_id: string;
+}
+
+export type ReconcileItemKind = 'fields' | 'business' | 'orphan' | 'candidate';
+export type ReconcileItemClass = 'drift' | 'conflict' | 'orphan' | 'unlinked';
+export type ReconcileItemState = 'planned' | 'writing' | 'done' | 'failed' | 'deferred' | 'skipped';
+
+/** What a reconciliation found for one record, and whether it was applied (migration 0050). */
+export interface ReconcileItemsTable {
+  id: Int8Id;
+  run_id: string;
+  kind: ReconcileItemKind;
+  /** Unique per run and kind: `link:<id>`, or `<customer>:<contact>:<ghl id>` for candidates. */
+  key: string;
+  class: ReconcileItemClass;
+  link_id: string | null;
+  cin7_customer_id: string | null;
+  cin7_contact_id: string | null;
+  ghl_contact_id: string | null;
+  changes: DefaultJsonColumn;
+  base_hashes: NullableJsonColumn;
+  forecast: DefaultJsonColumn;
+  details: NullableJsonColumn;
+  priority: ColumnType<number, number | undefined, number>;
+  state: ColumnType<ReconcileItemState, ReconcileItemState | undefined, ReconcileItemState>;
+  error: string | null;
+  result: NullableJsonColumn;
+  updated_at: CreatedAt;
+}
+
+export type ConflictStatus = 'open' | 'resolved' | 'superseded';
+
+/** A field both sides changed since the last sync (migration 0050). */
+export interface ConflictsTable {
+  id: Int8Id;
+  run_id: string | null;
+  link_id: string;
+  ghl_location_id: string;
+  cin7_customer_id: string;
+  cin7_contact_id: string;
+  ghl_contact_id: string | null;
+  field: string;
+  base_value: NullableJsonColumn;
+  cin7_value: NullableJsonColumn;
+  ghl_value: NullableJsonColumn;
+  cin7_changed_at: Date | null;
+  ghl_changed_at: Date | null;
+  policy: 'owner' | 'newest' | 'manual';
+  winner: 'cin7' | 'ghl' | null;
+  status: ColumnType<ConflictStatus, ConflictStatus | undefined, ConflictStatus>;
+  resolution: 'cin7' | 'ghl' | 'value' | 'policy' | null;
+  resolved_value: NullableJsonColumn;
+  resolved_by: string | null;
+  note: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  resolved_at: Date | null;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   secrets: SecretsTable;
@@ -380,4 +471,10 @@ export interface Database {
   event_deliveries: EventDeliveriesTable;
   alert_incidents: AlertIncidentsTable;
   alert_incident_events: AlertIncidentEventsTable;
+  reconcile_customers: ReconcileCustomersTable;
+  reconcile_contacts: ReconcileContactsTable;
+  reconcile_ghl: ReconcileGhlTable;
+  reconcile_business: ReconcileBusinessTable;
+  reconcile_items: ReconcileItemsTable;
+  conflicts: ConflictsTable;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
+import { registerConflictsCommands } from './conflicts.js';
 import { registerConnectCommands } from './connect.js';
 import { registerEventsCommands } from './events.js';
 import { registerMappingCommands } from './mapping.js';
@@ -8,6 +9,7 @@ import { registerRulesCommands } from './rules.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerFailuresCommands } from './failures.js';
 import { registerProfileCommand } from './profile.js';
+import { registerReconcileCommand } from './reconcile.js';
 import { registerSecretsCommands } from './secrets.js';
 import { registerStartCommand } from './start.js';
 import { registerStatusCommand } from './status.js';
@@ -32,4 +34,6 @@ export function registerCommands(program: Command): void {
   registerFailuresCommands(program);
   registerProfileCommand(program);
   registerTriggerCommands(program);
+  registerReconcileCommand(program);
+  registerConflictsCommands(program);
 }

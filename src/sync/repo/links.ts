@@ -257,6 +257,32 @@ export async function allLinks(db: Kysely<Database>, locationId: string): Promis
   return rows.map(toLink);
 }
 
+/** Up to `limit` linked links of a location with an id above `afterId`, in id order (reconcile pages). */
+export async function linkedAfter(
+  db: Kysely<Database>,
+  locationId: string,
+  afterId: string,
+  limit: number,
+): Promise<LinkRecord[]> {
+  const rows = await db
+    .selectFrom('links')
+    .selectAll()
+    .where('ghl_location_id', '=', locationId)
+    .where('state', '=', 'linked')
+    .where('ghl_contact_id', 'is not', null)
+    .where(sql<boolean>`id > ${afterId}::bigint`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toLink);
+}
+
+/** One link by id; null when there is none. */
+export async function linkById(db: Kysely<Database>, id: string): Promise<LinkRecord | null> {
+  const row = await db.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toLink(row) : null;
+}
+
 function toLink(row: Selectable<LinksTable>): LinkRecord {
   return {
     id: row.id,
