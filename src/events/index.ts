@@ -27,6 +27,7 @@ export {
   signatureHeader,
   verifySignatureHeader,
 } from './signature.js';
+export { bridgeFinishedRuns } from './runs-bridge.js';
 export { type TailOptions, tailStoreEvents } from './store-tail.js';
 export {
   type NewSubscription,

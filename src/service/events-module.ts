@@ -1,12 +1,15 @@
 /**
  * Outbound product events in the service: config subscriptions kept in step, the dispatcher loop
  * (outbox → one delivery job per subscription, woken by every emit in this process), the
- * `connection.needs_reauth` bridge from the store's auth events, and the delivery workers.
+ * `connection.needs_reauth` bridge from the store's auth events, the run bridge (finished runs →
+ * `run.completed` / `run.failed`, and the store event that alerts a failed run), and the delivery
+ * workers.
  */
 import { bridgeStoreEvents } from '../events/bridge.js';
 import { type DeliveryPolicy, deliverEvent, eventDeliveryJob } from '../events/deliver.js';
 import { dispatchProductEvents, pruneProductEvents } from '../events/dispatch.js';
 import { onProductEventEmitted } from '../events/emit.js';
+import { bridgeFinishedRuns } from '../events/runs-bridge.js';
 import { syncConfigSubscriptions } from '../events/subscriptions.js';
 import { startLoop } from './loop.js';
 import type { ServiceModule } from './types.js';
@@ -71,6 +74,7 @@ export function eventsModule(options: EventsModuleOptions = {}): ServiceModule {
         options.intervalMs ?? 1000,
         async () => {
           await bridgeStoreEvents(ctx.store);
+          await bridgeFinishedRuns(ctx.store);
           while ((await dispatchProductEvents(ctx.store, ctx.queue, kind)) >= 200) {
             // a backlog: keep going until a pass is not full
           }

@@ -1,8 +1,8 @@
 /**
  * Alerts end to end: a failing job kind (standing in for a failed run until the sync module emits
  * run.failed) makes vendor calls to the GHL sandbox, fails three jobs past their retries, and posts
- * exactly one alert to a local receiver, with the error details and no secret; /metrics shows the
- * dead letters, the alert and the calls made. A second kind of trouble is a second alert; an alert
+ * exactly one alert to a local receiver, with the error details and no secret; a sync run recorded
+ * as failed does the same; /metrics shows the dead letters, the alert and the calls made. A second kind of trouble is a second alert; an alert
  * receiver that fails is retried a bounded number of times, and its own dead letter alerts nobody.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { defineJob } from '../../src/jobs/define.js';
 import { serviceModules } from '../../src/service/modules.js';
 import type { ServiceModule } from '../../src/service/types.js';
 import { recordEvent } from '../../src/store/events.js';
+import { finishRun, startRun } from '../../src/sync/repo/runs.js';
 import {
   type Receiver,
   type TestService,
@@ -112,6 +113,58 @@ describe('alerts', () => {
     ]);
   });
 
+  it('a run made to fail posts exactly one alert with its error (and run.failed reaches subscribers)', async () => {
+    const events = await receiver(200);
+    try {
+      const sub = await t.call('/api/subscriptions', {
+        method: 'POST',
+        body: JSON.stringify({ url: events.url, events: ['run.failed', 'run.completed'] }),
+      });
+      expect(sub.status).toBe(201);
+      const before = hook.received.length;
+      const db = t.service.ctx.store.db;
+      // Exactly what the engine writes for a run: start, then finish as failed (and one that completes).
+      const ok = await startRun(db, { kind: 'sync', mode: 'incremental', trigger: 'schedule' });
+      await finishRun(db, ok, {
+        status: 'completed',
+        counts: { customersRead: 3 },
+        calls: { ghl: 4, cin7: 2 },
+        minimumCalls: {},
+        timings: {},
+      });
+      const bad = await startRun(db, { kind: 'sync', mode: 'full', trigger: 'manual' });
+      await finishRun(db, bad, {
+        status: 'failed',
+        counts: { customersRead: 0 },
+        calls: {},
+        minimumCalls: {},
+        timings: {},
+        error: `GHL refused the token for location abc (401); the admin password is ${SECRET}`,
+      });
+      const [alert] = await hook.waitFor(before + 1, 20_000).then((r) => r.slice(before));
+      const body = JSON.parse(alert!.body) as { text: string };
+      expect(body.text).toBe(
+        `:rotating_light: [cin7-ghl sandbox] A sync run failed: The sync run ${bad} (full, manual) failed: GHL refused the token for location abc (401); the admin password is [redacted]`,
+      );
+      expect(alert!.body).not.toContain(SECRET);
+      const got = await events.waitFor(2, 20_000);
+      const types = got
+        .map((g) => JSON.parse(g.body) as { type: string; data: { runId: string } })
+        .map((e) => `${e.type}:${e.data.runId}`);
+      expect(types.sort()).toEqual([`run.completed:${ok}`, `run.failed:${bad}`].sort());
+      // Re-reading the runs table (every second) neither alerts nor delivers twice.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(hook.received).toHaveLength(before + 1);
+      expect(events.received).toHaveLength(2);
+      const del = await t.call(`/api/subscriptions/${((await sub.json()) as { id: string }).id}`, {
+        method: 'DELETE',
+      });
+      expect(del.status).toBe(200);
+    } finally {
+      await events.close();
+    }
+  });
+
   it('/metrics shows the failures, the alert and the calls made', async () => {
     const text = await (await t.call('/metrics', { auth: false })).text();
     expect(text).toContain('cin7ghl_dead_letters{kind="test.failing"} 3');
@@ -164,6 +217,6 @@ describe('alerts', () => {
     // No alert about the alert: still only the two attempts of the auth.lost alert.
     expect(hook.received).toHaveLength(before + 2);
     const incidents = await t.service.ctx.store.db.selectFrom('alert_incidents').select('kind').execute();
-    expect(incidents.map((i) => i.kind).sort()).toEqual(['auth.lost', 'job.dead_letter']);
+    expect(incidents.map((i) => i.kind).sort()).toEqual(['auth.lost', 'job.dead_letter', 'run.failed']);
   });
 });
