@@ -5,7 +5,7 @@
  * handed back to be retried — then the store).
  */
 import { mkdirSync } from 'node:fs';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { Config } from '../config/load.js';
 import { InputError, errorMessage } from '../errors/index.js';
 import { publicBaseUrl } from '../ghl/oauth.js';
@@ -184,6 +184,7 @@ export async function startService(config: Config, options: StartServiceOptions)
       adminPassword = (await ensureAdminPassword(store, effective)).generated;
       app = createApp({ logger, readinessChecks: readiness });
       app.use('*', requestLog(logger));
+      app.use('*', securityHeaders);
       app.use(
         '*',
         requestMetrics(
@@ -287,6 +288,18 @@ async function shutdown(p: {
   await p.store.close();
   logger.info({ ms: Date.now() - started }, 'service stopped');
 }
+
+/** Headers every answer carries: no sniffing, no framing (clickjacking), no referrer leaving the site. */
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  try {
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('X-Frame-Options', 'DENY');
+    c.res.headers.set('Referrer-Policy', 'same-origin');
+  } catch {
+    // an immutable response (passed through as is) keeps its own headers
+  }
+};
 
 /** Runs shutdown steps, last registered first; a failing step is logged and the rest still run. */
 async function runAll(steps: Array<() => Promise<void> | void>, logger: Logger): Promise<void> {

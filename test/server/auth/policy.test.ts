@@ -109,6 +109,8 @@ describe('auth: route policy, sessions, CSRF', () => {
     expect(csrf.length).toBeGreaterThan(20);
     const home = await fetch(`${t.url}/`, { headers: { cookie }, redirect: 'manual' });
     expect(home.status).toBe(200);
+    expect(home.headers.get('x-frame-options')).toBe('DENY');
+    expect(home.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await home.text()).toContain('cin7-ghl-sync');
     expect((await fetch(`${t.url}/api/connections`, { headers: { cookie } })).status).toBe(200);
     // The stored session is a hash, not the cookie value.
