@@ -31,9 +31,13 @@ describe('config subscriptions', () => {
       const list = (await (await first.call('/api/subscriptions')).json()) as {
         subscriptions: Array<{ id: string; url: string; source: string; events: string[] }>;
       };
-      expect(list.subscriptions).toEqual([expect.objectContaining({ url: hook.url, source: 'config', events: ['record.failed'] })]);
+      expect(list.subscriptions).toEqual([
+        expect.objectContaining({ url: hook.url, source: 'config', events: ['record.failed'] }),
+      ]);
       id = list.subscriptions[0]!.id;
-      const rotated = (await (await first.call(`/api/subscriptions/${id}/secret`, { method: 'POST' })).json()) as { secret: string };
+      const rotated = (await (
+        await first.call(`/api/subscriptions/${id}/secret`, { method: 'POST' })
+      ).json()) as { secret: string };
       await emitProductEvent(first.service.ctx.store.db, 'record.failed', {
         cin7CustomerId: 'c-9',
         stage: 'create',

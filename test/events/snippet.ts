@@ -2,7 +2,7 @@
  * The Node verification snippet of docs/events.md, loaded from the document itself (the fenced
  * block starting `// verify-signature.mjs`), so the documented code is the code the tests run.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,10 @@ export async function loadDocsVerifier(): Promise<Verify> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cin7ghl-snippet-'));
   const file = path.join(dir, 'verify-signature.mjs');
   writeFileSync(file, m[1]);
-  const mod = (await import(pathToFileURL(file).href)) as { verifyCin7GhlSignature: Verify };
-  return mod.verifyCin7GhlSignature;
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { verifyCin7GhlSignature: Verify };
+    return mod.verifyCin7GhlSignature;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
