@@ -17,9 +17,10 @@ import { recordFailure } from '../repo/failures.js';
 import { linkById, updateLink } from '../repo/links.js';
 import { classifyRecord } from './classify.js';
 import { type RunContext, checkStop } from './context.js';
-import { type SeenContact, readSeen, seenFromRow, unknownFields } from './plan.js';
+import { type SeenContact, readSeen, seenFromRow, staleRead, tagChange, unknownFields } from './plan.js';
 import {
   type ItemRecord,
+  confirmItem,
   customersOf,
   deferPending,
   ghlContactsOf,
@@ -206,9 +207,17 @@ async function applyLocked(ctx: RunContext, item: ItemRecord): Promise<void> {
     ghl: values,
     ghlUpdatedAt: seen.dateUpdated,
     ghlUnknown: unknownFields(ctx, seen),
+    ghlStale: staleRead(seen, link),
     rules: ctx.rules,
     ruleTags,
   });
+
+  // The plan as confirmed by the fresh read replaces the one search gave.
+  const confirmedChanges: Json[] = cls.changes.map((x) => x as unknown as Json);
+  if (cls.tags) confirmedChanges.push(tagChange(cls.tags));
+  const confirmedClass =
+    cls.changes.some((x) => x.class === 'conflict') || cls.tags?.changed === 'both' ? 'conflict' : 'drift';
+  if (confirmedChanges.length > 0) await confirmItem(ctx.db, item.id, confirmedClass, confirmedChanges);
 
   // Conflicts are recorded whatever happens to the writes.
   const conflicts = cls.changes.filter((x) => x.class === 'conflict');

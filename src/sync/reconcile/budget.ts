@@ -26,6 +26,8 @@ export class BudgetGate {
   readonly #locationId: string;
   readonly #headroom: number;
   #reserved = 0;
+  /** What GHL said before this run started is stale (the day may have rolled, the limit changed). */
+  readonly #since = Date.now();
 
   /**
    * @example
@@ -39,10 +41,13 @@ export class BudgetGate {
     this.#headroom = headroom;
   }
 
-  /** GHL calls this run may still start above the headroom; null when unknown or not enforced. */
+  /**
+   * GHL calls this run may still start above the headroom; null when unknown (no answer of this run
+   * said yet: the first read goes ahead and tells) or not enforced.
+   */
   left(): number | null {
     const view = this.#source?.budget(this.#locationId) ?? null;
-    if (!view) return null;
+    if (!view || Date.parse(view.observedAt) < this.#since) return null;
     return view.remaining - Math.ceil(view.limit * this.#headroom) - this.#reserved;
   }
 

@@ -74,6 +74,11 @@ export interface ClassifyInput {
   ghlUpdatedAt: Date | null;
   /** Fields the GHL read does not carry (a search hit has no website): not compared from GHL's side. */
   ghlUnknown?: ReadonlySet<string>;
+  /**
+   * The GHL read is not newer than the synced state (a search hit whose `dateUpdated` is not after the
+   * link's `ghlChangedAt`: the index lags): its differences are staleness, not GHL changes.
+   */
+  ghlStale?: boolean;
   /** Tags: the rules' desired tags for the customer (null when unknown), and the rules. */
   rules?: TagRules;
   ruleTags?: readonly string[] | null;
@@ -142,7 +147,7 @@ export function classifyRecord(input: ClassifyInput): Classification {
     }
 
     const cin7Changed = !withheld && !cin7Silent && ch !== base;
-    const ghlChanged = gh !== null && gh !== base;
+    const ghlChanged = gh !== null && gh !== base && input.ghlStale !== true;
     if (!cin7Changed && !ghlChanged) continue;
     if (cin7Changed && ghlChanged) {
       if (ch === gh) {

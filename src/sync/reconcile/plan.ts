@@ -25,7 +25,7 @@ import {
 } from '../mapping/index.js';
 import { type LinkRecord, linkedAfter, updateLink } from '../repo/links.js';
 import { tagDelta } from '../rules/index.js';
-import { classifyRecord } from './classify.js';
+import { type TagPlan, classifyRecord } from './classify.js';
 import { type RunContext, checkStop } from './context.js';
 import {
   type NewItem,
@@ -62,6 +62,15 @@ export function unknownFields(ctx: Pick<RunContext, 'mapping'>, seen: SeenContac
       .filter((f) => (f.customField ? !present.has('customFields') : !present.has(f.name)))
       .map((f) => f.name),
   );
+}
+
+/**
+ * True when a search (or list) read is not newer than the state the link was synced from: the
+ * index shows an older version of the contact, so its differences are not GHL changes.
+ */
+export function staleRead(seen: SeenContact, link: Pick<LinkRecord, 'ghlChangedAt'>): boolean {
+  if (seen.shape === 'contact' || seen.dateUpdated === null || link.ghlChangedAt === null) return false;
+  return seen.dateUpdated.getTime() <= link.ghlChangedAt.getTime();
 }
 
 /** Reads a GHL contact the way the plan compares it. */
@@ -223,27 +232,25 @@ async function classifyBatch(ctx: RunContext, links: LinkRecord[]): Promise<Batc
       ghl: values,
       ghlUpdatedAt: seen.dateUpdated,
       ghlUnknown: unknownFields(ctx, seen),
+      ghlStale: staleRead(seen, link),
       rules: ctx.rules,
       ruleTags: ctx.tagsRelevant ? (ruleTags.get(link.cin7CustomerId) ?? null) : null,
     });
     if (Object.keys(cls.rebase).length > 0) out.rebase.push({ link, hashes: cls.rebase });
-    const conflictFields = new Set(cls.changes.filter((x) => x.class === 'conflict').map((x) => x.field));
-    for (const f of open.get(link.id) ?? [])
-      if (!conflictFields.has(f)) out.settled.push({ linkId: link.id, field: f });
+    // An open conflict is settled when both sides now agree on its field (as far as this read can tell).
+    const unknown = unknownFields(ctx, seen);
+    const stale = staleRead(seen, link);
+    const differing = new Set(cls.changes.map((x) => x.field));
+    for (const f of open.get(link.id) ?? []) {
+      const readable =
+        seen.shape === 'contact' || (!unknown.has(f) && !(f === 'website' && seen.shape === 'search'));
+      if (!differing.has(f) && readable && !stale) out.settled.push({ linkId: link.id, field: f });
+    }
 
     const changes: Json[] = cls.changes.map((x) => x as unknown as Json);
     let tagWrites = 0;
     if (cls.tags) {
-      changes.push({
-        field: 'tags',
-        class: cls.tags.changed === 'both' ? 'conflict' : 'drift',
-        changed: cls.tags.changed,
-        from: cls.tags.target === 'ghl' ? cls.tags.current : null,
-        to: cls.tags.target === 'ghl' ? cls.tags.desired : cls.tags.current,
-        target: cls.tags.target,
-        cin7Value: cls.tags.desired,
-        ghlValue: cls.tags.current,
-      });
+      changes.push(tagChange(cls.tags));
       if (cls.tags.target === 'ghl') {
         const delta = tagDelta(normalizeTags(values.tags), cls.tags.desired, ctx.rules, {
           alsoOwned: (t) => isCin7OwnedTag(t, ctx.mapping),
@@ -303,6 +310,20 @@ async function classifyBatch(ctx: RunContext, links: LinkRecord[]): Promise<Batc
     }
   }
   return out;
+}
+
+/** The tag plan as one change of the item (field `tags`). */
+export function tagChange(tags: TagPlan): Json {
+  return {
+    field: 'tags',
+    class: tags.changed === 'both' ? 'conflict' : 'drift',
+    changed: tags.changed,
+    from: tags.target === 'ghl' ? tags.current : null,
+    to: tags.target === 'ghl' ? tags.desired : tags.current,
+    target: tags.target,
+    cin7Value: tags.desired,
+    ghlValue: tags.current,
+  };
 }
 
 /** Whether applying these changes needs the GHL contact read first (its search hit may lag). */

@@ -336,6 +336,20 @@ export async function setItemState(
     .execute();
 }
 
+/** Replaces an item's class and changes with what the apply confirmed (a fresh read of GHL). */
+export async function confirmItem(
+  db: Kysely<Database>,
+  id: string,
+  cls: ReconcileItemClass,
+  changes: Json,
+): Promise<void> {
+  await db
+    .updateTable('reconcile_items')
+    .set({ class: cls, changes: json(changes), updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
 /** Marks every still-pending item of `kinds` deferred, with why. Answers how many. */
 export async function deferPending(
   db: Kysely<Database>,

@@ -202,9 +202,10 @@ async function writeGhl(ctx: WriteContext, fix: RecordFix, out: FixResult): Prom
     }
     if (plan.upsertFields.length > 0) {
       const company = await writeCompany(ctx, fix, cW, plan.upsertFields, ghlId, latest ?? fix.ghlContact);
-      if (company === 'written') {
+      if (typeof company !== 'string') {
         out.ghlWrites++;
         written.push(...plan.upsertFields);
+        latest = company.contact ?? latest;
       } else {
         for (const f of plan.upsertFields) if (c.hashes[f]) withheld[f] = c.hashes[f] as string;
         out.warnings.push(company);
@@ -321,7 +322,8 @@ async function bookGhl(
 
 /**
  * The company name through an upsert (GHL's PUT has no `companyName`), matched by the contact's
- * current email, else its phone when no other GHL contact holds it. Answers `written`, or why not.
+ * current email, else its phone when no other GHL contact holds it. Answers the contact as GHL
+ * answered it, or why it was not written.
  */
 async function writeCompany(
   ctx: WriteContext,
@@ -330,7 +332,7 @@ async function writeCompany(
   fields: string[],
   ghlId: string,
   contact: GhlContactLike,
-): Promise<'written' | string> {
+): Promise<{ contact: GhlContact | null } | string> {
   const email = ghlEmail(contact);
   const phone = ghlPhone(contact, ctx.mapping.defaults.phoneRegion);
   if (!email && !phone)
@@ -362,7 +364,8 @@ async function writeCompany(
     cin7CustomerId: fix.link.cin7CustomerId,
     ghlContactId: ghlId,
   });
-  const answered = (answer.contact as GhlContact | undefined)?.id ?? null;
+  const answeredContact = (answer.contact as GhlContact | undefined) ?? null;
+  const answered = answeredContact?.id ?? null;
   if (answered !== ghlId) {
     await recordAudit(ctx.store.db, {
       direction: 'cin7_to_ghl',
@@ -386,7 +389,7 @@ async function writeCompany(
       request,
     });
   }
-  return 'written';
+  return { contact: answeredContact };
 }
 
 // ---------------------------------------------------------------------------------------------
