@@ -291,7 +291,7 @@ describe('reconcile policies, orphans, failures and budget on a small tenant', (
     const second = await runReconcile(deps, { mode: 'apply', trigger: 'schedule' });
     expect(second.status).toBe('completed');
     expect(second.applied).toBe(first.deferred);
-    drifted.forEach((l, i) => expect(ghl(l).city).toBe(`Budgetville ${i}`));
+    for (const [i, l] of drifted.entries()) expect(ghl(l).city).toBe(`Budgetville ${i}`);
     await expectEmpty();
   });
 });
