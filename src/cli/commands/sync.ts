@@ -108,6 +108,7 @@ function emptyReport(): SyncRunReport {
     salesRead: 0,
     prefetched: 0,
     durationMs: 0,
+    timings: {},
   };
 }
 

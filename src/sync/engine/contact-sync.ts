@@ -179,35 +179,18 @@ async function linkFound(task: ContactTask, found: FoundContact, by: 'email' | '
   throw new Error(`could not link contact ${c.cin7ContactId} to GHL contact ${found.id}`);
 }
 
-/** Decides the identity of a new contact and records the intent (claiming it) before any write. */
+/**
+ * Decides the identity of a new contact and records the intent (claiming it) before any write.
+ * The claim is tried first — the links table's unique indexes refuse an email or phone another link
+ * holds — and holders are looked up only to say who, when it is refused.
+ */
 async function recordCreateIntent(task: ContactTask, phoneHeldBy: string | null): Promise<LinkRecord> {
   const { deps, c } = task;
   const db = deps.store.db;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const email = c.identity.email;
-    let phone = c.identity.phone;
-    if (email) {
-      const holder = await identityHolder(db, deps.locationId, 'email', email, task.link?.id);
-      if (holder) {
-        throw new RecordError({
-          stage: 'match',
-          code: 'identity_conflict',
-          cin7CustomerId: c.cin7CustomerId,
-          cin7ContactId: c.cin7ContactId,
-          ghlContactId: holder.ghlContactId,
-          error: `${who(task)} has the email ${email}, which ${await describeLink(task, holder)} already has in GHL (contact ${holder.ghlContactId ?? 'being created'}). Two Cin7 contacts cannot share one GHL contact: change the email of one of them in Cin7, then run \`cin7-ghl failures retry\`.`,
-          record: contactRecord(c),
-        });
-      }
-    }
-    let phoneHolder: string | null = null;
-    if (phone) {
-      const holder = await identityHolder(db, deps.locationId, 'phone', phone, task.link?.id);
-      if (holder)
-        phoneHolder = `GHL contact ${holder.ghlContactId ?? '(being created)'} of ${await describeLink(task, holder)}`;
-      else if (phoneHeldBy) phoneHolder = `GHL contact ${phoneHeldBy}`;
-      if (phoneHolder) phone = null;
-    }
+  const email = c.identity.email;
+  let phone = phoneHeldBy ? null : c.identity.phone;
+  let phoneHolder: string | null = phoneHeldBy ? `GHL contact ${phoneHeldBy}` : null;
+  for (let attempt = 0; attempt < 4; attempt++) {
     if (!email && !phone) {
       throw new RecordError({
         stage: 'match',
@@ -227,8 +210,29 @@ async function recordCreateIntent(task: ContactTask, phoneHeldBy: string | null)
         ),
       );
     } catch (e) {
-      // Someone claimed the email or phone meanwhile: decide again with what is stored now.
-      if (uniqueViolation(e) === null) throw e;
+      const index = uniqueViolation(e);
+      if (index === LINK_INDEXES.email && email) {
+        const holder = await identityHolder(db, deps.locationId, 'email', email, task.link?.id);
+        if (!holder) continue; // released meanwhile: try again
+        throw new RecordError({
+          stage: 'match',
+          code: 'identity_conflict',
+          cin7CustomerId: c.cin7CustomerId,
+          cin7ContactId: c.cin7ContactId,
+          ghlContactId: holder.ghlContactId,
+          error: `${who(task)} has the email ${email}, which ${await describeLink(task, holder)} already has in GHL (contact ${holder.ghlContactId ?? 'being created'}). Two Cin7 contacts cannot share one GHL contact: change the email of one of them in Cin7, then run \`cin7-ghl failures retry\`.`,
+          record: contactRecord(c),
+        });
+      }
+      if (index === LINK_INDEXES.phone && phone) {
+        // The phone is another contact's in GHL: the new contact is created without it.
+        const holder = await identityHolder(db, deps.locationId, 'phone', phone, task.link?.id);
+        if (!holder) continue;
+        phoneHolder = `GHL contact ${holder.ghlContactId ?? '(being created)'} of ${await describeLink(task, holder)}`;
+        phone = null;
+        continue;
+      }
+      throw e;
     }
   }
   throw new RecordError({
@@ -277,20 +281,6 @@ async function upsertCreate(
   const contactId = contact.id;
   await hook(task, 'create', contactId);
   if (options.tally) options.tally.ghl.creates++;
-  const other = await linkByGhlContact(deps.store.db, deps.locationId, contact.id);
-  if (other && other.id !== link.id) {
-    await updateLink(deps.store.db, link.id, { state: 'unlinked' });
-    throw new RecordError({
-      stage: 'create',
-      code: 'identity_conflict',
-      cin7CustomerId: c.cin7CustomerId,
-      cin7ContactId: c.cin7ContactId,
-      ghlContactId: contact.id,
-      error: `GHL matched the create of ${who(task)} (by its email or phone) to contact ${contact.id}, which is linked to ${await describeLink(task, other)}; nothing was linked. Give the two Cin7 contacts their own email and phone, then run \`cin7-ghl failures retry\`.`,
-      request,
-      record: contactRecord(c),
-    });
-  }
   const hashes = { ...c.hashes, ...ghlOwnedHashes(task, contact) };
   if ('email' in c.hashes) hashes.email = hashValue(identity.email);
   if ('phone' in c.hashes) hashes.phone = hashValue(identity.phone);
@@ -301,39 +291,57 @@ async function upsertCreate(
   if ('email' in synced) synced.email = identity.email;
   if ('phone' in synced) synced.phone = identity.phone;
   const { locationId: _location, ...written } = body;
-  const finished = await deps.store.transaction(async (trx) => {
-    const saved = await updateLink(trx, link.id, {
-      state: 'linked',
-      ghlContactId: contactId,
-      email: identity.email,
-      phone: identity.phone,
-      hashes,
-      syncedValues: synced,
-      withheld,
-      ghlTags: normalizeTags(Array.isArray(contact.tags) ? contact.tags : ((body.tags as string[]) ?? [])),
-      ghlChangedAt: dateOf(contact.dateUpdated),
-      cin7ChangedAt: task.customer.cin7ModifiedAt,
-      synced: true,
+  const finish = () =>
+    deps.store.transaction(async (trx) => {
+      const saved = await updateLink(trx, link.id, {
+        state: 'linked',
+        ghlContactId: contactId,
+        email: identity.email,
+        phone: identity.phone,
+        hashes,
+        syncedValues: synced,
+        withheld,
+        ghlTags: normalizeTags(Array.isArray(contact.tags) ? contact.tags : ((body.tags as string[]) ?? [])),
+        ghlChangedAt: dateOf(contact.dateUpdated),
+        cin7ChangedAt: task.customer.cin7ModifiedAt,
+        synced: true,
+      });
+      await recordAudit(trx, {
+        direction: 'cin7_to_ghl',
+        action: 'create',
+        cause: options.cause,
+        cin7CustomerId: c.cin7CustomerId,
+        cin7ContactId: c.cin7ContactId,
+        ghlContactId: contactId,
+        fields: Object.keys(written),
+        after: written as Json,
+        runId: options.runId ?? null,
+        details: {
+          new: answer.new === true,
+          intentId: link.intentId,
+          ...(Object.keys(withheld).length ? { withheld: Object.keys(withheld) } : {}),
+        },
+      });
+      return saved;
     });
-    await recordAudit(trx, {
-      direction: 'cin7_to_ghl',
-      action: 'create',
-      cause: options.cause,
+  try {
+    return { link: await finish(), contact };
+  } catch (e) {
+    if (uniqueViolation(e) !== LINK_INDEXES.contact) throw e;
+    // GHL matched the upsert (by email or phone) to a contact another link holds: link nothing.
+    await updateLink(deps.store.db, link.id, { state: 'unlinked' });
+    const other = await linkByGhlContact(deps.store.db, deps.locationId, contactId);
+    throw new RecordError({
+      stage: 'create',
+      code: 'identity_conflict',
       cin7CustomerId: c.cin7CustomerId,
       cin7ContactId: c.cin7ContactId,
       ghlContactId: contactId,
-      fields: Object.keys(written),
-      after: written as Json,
-      runId: options.runId ?? null,
-      details: {
-        new: answer.new === true,
-        intentId: link.intentId,
-        ...(Object.keys(withheld).length ? { withheld: Object.keys(withheld) } : {}),
-      },
+      error: `GHL matched the create of ${who(task)} (by its email or phone) to contact ${contactId}, which is linked to ${other ? await describeLink(task, other) : 'another Cin7 contact'}; nothing was linked. Give the two Cin7 contacts their own email and phone, then run \`cin7-ghl failures retry\`.`,
+      request,
+      record: contactRecord(c),
     });
-    return saved;
-  });
-  return { link: finished, contact };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ export interface SyncRunReport {
   salesRead: number;
   prefetched: number;
   durationMs: number;
+  /** Milliseconds per phase (`me`, `sales`, `customers`, `prefetch`, `sync`). */
+  timings: Record<string, number>;
   error?: string;
 }
 
@@ -146,7 +148,13 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const progress: RunProgress = { phase: 'me', done: 0, total: null };
+  const timings: Record<string, number> = {};
+  let phaseStart = Date.now();
   const tell = (p: Partial<RunProgress>) => {
+    if (p.phase && p.phase !== progress.phase) {
+      timings[progress.phase] = (timings[progress.phase] ?? 0) + Date.now() - phaseStart;
+      phaseStart = Date.now();
+    }
     Object.assign(progress, p);
     options.onProgress?.({ ...progress });
   };
@@ -161,26 +169,8 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
     await cin7.me(stop.signal);
     tally.meCalls = 1;
 
-    const feedOptions = { store, client: cin7, connectionId: deps.connectionId, logger: deps.logger };
-    if (feeds.sales) {
-      const feed = saleFeed({ ...feedOptions, consumer: salesConsumer({ rules, now }) });
-      if (options.full) await feed.reset();
-      tell({ phase: 'sales', done: 0, total: null });
-      const pass = await feed.runPass({ signal: stop.signal });
-      tally.salesRead = pass.records;
-      tell({ done: pass.pages });
-    }
-    if (feeds.customers) {
-      const feed = customerFeed({ ...feedOptions, consumer: customersConsumer({ rules, now }) });
-      if (options.full) await feed.reset();
-      tell({ phase: 'customers', done: 0, total: null });
-      const pass = await feed.runPass({ signal: stop.signal });
-      tally.customersRead = pass.records;
-      tally.cin7PageSize = cin7.pageSizeFor('cin7.customers.list');
-      tell({ done: pass.pages });
-    }
-    if (stop.signal.aborted) throw new Error('the run was stopped');
-
+    // GHL first, while the Cin7 pages are still to come: the mapping's custom field ids, and on an
+    // initial or full sync every GHL contact, read once for matching.
     if (needsCustomFieldIds(mapping)) mapping = withCustomFieldIds(mapping, await ghl.listCustomFields());
     let matcher: Matcher;
     if (options.full || initial) {
@@ -195,9 +185,6 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
     } else {
       matcher = new LookupMatcher(ghl);
     }
-
-    const ids = await dirtyCustomerIds(db);
-    tell({ phase: 'sync', done: 0, total: ids.length });
     const engine: EngineDeps = {
       store,
       ghl,
@@ -210,13 +197,32 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
       businesses: deps.config.sync.businesses && mapping.business.enabled ? new BusinessDirectory(ghl) : null,
       ...(deps.hooks ? { hooks: deps.hooks } : {}),
     };
-    let next = 0;
+
+    const feedOptions = { store, client: cin7, connectionId: deps.connectionId, logger: deps.logger };
+    if (feeds.sales) {
+      // Before the customers: their rule tags (from purchases) go into the create bodies.
+      const feed = saleFeed({ ...feedOptions, consumer: salesConsumer({ rules, now }) });
+      if (options.full) await feed.reset();
+      tell({ phase: 'sales', done: 0, total: null });
+      const pass = await feed.runPass({ signal: stop.signal });
+      tally.salesRead = pass.records;
+      tell({ done: pass.pages });
+    }
+
+    // Customers are synced while later customer pages are read: a page's customers are handed to
+    // the workers once its transaction has committed (when the feed asks for the next page, or ends).
+    const work = new WorkQueue();
+    let pageIds: string[] = [];
+    const handOn = () => {
+      work.push(pageIds);
+      pageIds = [];
+    };
+    const concurrency = Math.max(1, Math.min(64, Math.trunc(options.concurrency ?? 8)));
     let done = 0;
     const worker = async () => {
-      while (!stop.signal.aborted) {
-        const i = next++;
-        if (i >= ids.length) return;
-        const id = ids[i] as string;
+      for (;;) {
+        const id = await work.next(stop.signal);
+        if (id === null) return;
         try {
           await syncCustomer(engine, id, { cause, matcher, runId, tally, signal: stop.signal });
         } catch (e) {
@@ -228,9 +234,39 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
         tell({ done: ++done });
       }
     };
-    const concurrency = Math.max(1, Math.min(64, Math.trunc(options.concurrency ?? 8)));
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, ids.length)) }, worker));
-    const left = ids.length - Math.min(next, ids.length);
+    const workers = Array.from({ length: concurrency }, worker);
+    try {
+      if (feeds.customers) {
+        const consumer = customersConsumer({
+          rules,
+          now,
+          onDirty: (ids) => {
+            pageIds.push(...ids);
+          },
+        });
+        const feed = customerFeed({
+          ...feedOptions,
+          consumer: async (changes, ctx) => {
+            handOn();
+            await consumer(changes, ctx);
+          },
+        });
+        if (options.full) await feed.reset();
+        tell({ phase: 'customers', done: 0, total: null });
+        const pass = await feed.runPass({ signal: stop.signal });
+        handOn();
+        tally.customersRead = pass.records;
+        tally.cin7PageSize = cin7.pageSizeFor('cin7.customers.list');
+      }
+      if (stop.signal.aborted) throw new Error('the run was stopped');
+      // Customers left dirty before this run (deferred, or changed by sales) are synced too.
+      work.push(await dirtyCustomerIds(db));
+      tell({ phase: 'sync', done, total: work.total });
+    } finally {
+      work.end();
+      await Promise.all(workers);
+    }
+    const left = work.left();
     if (left > 0 && error === null) {
       tally.deferred += left;
       tally.deferredCustomers.push({
@@ -273,6 +309,7 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
     salesRead: tally.salesRead,
     prefetched: tally.prefetched,
     durationMs: Date.now() - started,
+    timings,
     ...(error !== null ? { error: errorMessage(error) } : {}),
   };
   await finishRun(db, runId, {
@@ -290,7 +327,7 @@ export async function runSync(deps: SyncRunDeps, options: SyncRunOptions = {}): 
     },
     calls,
     minimumCalls,
-    timings: { durationMs: report.durationMs },
+    timings: { durationMs: report.durationMs, ...timings },
     error: report.error ?? null,
   }).catch((e) => deps.logger.warn({ err: e }, 'could not record the end of the run'));
   return report;
@@ -311,4 +348,65 @@ async function runFailures(store: Store, runId: string): Promise<SyncRunReport['
     code: r.code,
     error: r.error,
   }));
+}
+
+/**
+ * Customer ids handed to the workers as feed pages commit: each id once per run, in order; `next`
+ * waits for more until `end()`.
+ */
+class WorkQueue {
+  readonly #ids: string[] = [];
+  readonly #queued = new Set<string>();
+  #head = 0;
+  #ended = false;
+  #wake: (() => void) | null = null;
+
+  get total(): number {
+    return this.#ids.length;
+  }
+
+  push(ids: readonly string[]): void {
+    for (const id of ids) {
+      if (this.#queued.has(id)) continue;
+      this.#queued.add(id);
+      this.#ids.push(id);
+    }
+    this.#notify();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#notify();
+  }
+
+  /** Ids not handed out (when the run stopped early). */
+  left(): number {
+    return this.#ids.length - this.#head;
+  }
+
+  async next(signal: AbortSignal): Promise<string | null> {
+    for (;;) {
+      if (signal.aborted) return null;
+      if (this.#head < this.#ids.length) return this.#ids[this.#head++] as string;
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const previous = this.#wake;
+        this.#wake = () => {
+          previous?.();
+          done();
+        };
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
 }

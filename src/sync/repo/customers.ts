@@ -196,6 +196,7 @@ export async function finishCustomerSync(
   version: number,
   outcome: { clean: boolean; status: string; skipped: Json; profile: Json | null; ghlChangedAt: Date | null },
 ): Promise<void> {
+  const cleared = outcome.clean ? sql<boolean>`version = ${version}` : sql<boolean>`false`;
   await db
     .updateTable('customers')
     .set({
@@ -203,19 +204,13 @@ export async function finishCustomerSync(
       skipped: json(outcome.skipped),
       ...(outcome.profile === null ? {} : { profile: json(outcome.profile) }),
       ...(outcome.ghlChangedAt ? { ghl_changed_at: outcome.ghlChangedAt } : {}),
+      dirty: sql<boolean>`case when ${cleared} then false else dirty end`,
+      dirty_since: sql<Date | null>`case when ${cleared} then null else dirty_since end`,
       synced_at: sql`now()`,
       updated_at: sql`now()`,
     })
     .where('cin7_customer_id', '=', id)
     .execute();
-  if (outcome.clean) {
-    await db
-      .updateTable('customers')
-      .set({ dirty: false, dirty_since: null })
-      .where('cin7_customer_id', '=', id)
-      .where('version', '=', version)
-      .execute();
-  }
 }
 
 /** Customers whose snapshot has a contact with this email (lower-cased), for `profile <email>`. */
