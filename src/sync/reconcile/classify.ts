@@ -203,7 +203,8 @@ function conflict(
     winner: decided.winner,
     why: decided.why,
   };
-  if (decided.winner === null) return { ...base, from: null, to: null, target: null };
+  // Manual: nothing is written; from/to show GHL's value and Cin7's.
+  if (decided.winner === null) return { ...base, from: gv, to: cv, target: null };
   if (decided.winner === 'cin7') {
     return flow.toGhl
       ? { ...base, from: gv, to: cv, target: 'ghl' }

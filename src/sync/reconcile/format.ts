@@ -79,7 +79,11 @@ export function reportText(r: ReconcileReport): string {
     lines.push(
       `  [${first.class}] Cin7 ${first.cin7CustomerId ?? '?'}/${first.cin7ContactId ?? '?'} ↔ GHL ${first.ghlContactId ?? '?'}`,
     );
-    for (const ch of list) lines.push(`    ${ch.field}: ${show(ch.from)} → ${show(ch.to)} (${side(ch)})`);
+    for (const ch of list) {
+      if (ch.class === 'conflict' && ch.target === null && ch.field !== 'link')
+        lines.push(`    ${ch.field}: GHL ${show(ch.from)} vs Cin7 ${show(ch.to)} (${side(ch)})`);
+      else lines.push(`    ${ch.field}: ${show(ch.from)} → ${show(ch.to)} (${side(ch)})`);
+    }
   }
   if (r.mode === 'plan') {
     lines.push(

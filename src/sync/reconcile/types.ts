@@ -29,7 +29,10 @@ export interface FieldChange {
   class: 'drift' | 'conflict';
   /** `cin7` changed, `ghl` changed, `both` changed (conflict), or `unknown` (no synced baseline). */
   changed: 'cin7' | 'ghl' | 'both' | 'unknown';
-  /** The value on the side that will be written, and the value it gets. */
+  /**
+   * The value on the side that will be written, and the value it gets (a conflict left open: GHL's
+   * value and Cin7's; a value kept on its side: the same value twice).
+   */
   from: FieldValue;
   to: FieldValue;
   target: Target;

@@ -329,8 +329,8 @@ describe('classifyRecord: conflicts by policy', () => {
       class: 'conflict',
       winner: null,
       target: null,
-      from: null,
-      to: null,
+      from: 'Gotham',
+      to: 'Dallas',
       policy: 'manual',
     });
   });
