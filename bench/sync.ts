@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- sync [--customers 10000] [--ghl-contacts 1000] [--scale 10] [--concurrency 8]
+ * `npm run bench -- sync [--customers 10000] [--ghl-contacts 1000] [--scale 10] [--concurrency 16]
  *   [--backend pglite|postgres] [--runs 1]`
  *
  * An initial sync of N seeded Cin7 customers (3 sales each) into a GHL location holding some
@@ -32,7 +32,7 @@ const flag = (name: string, fallback: string): string => {
 const customers = Number(flag('--customers', '10000'));
 const ghlContacts = Number(flag('--ghl-contacts', '1000'));
 const scale = Number(flag('--scale', '10'));
-const concurrency = Number(flag('--concurrency', '8'));
+const concurrency = Number(flag('--concurrency', '16'));
 const backend = flag('--backend', 'pglite') as 'pglite' | 'postgres';
 const runs = Number(flag('--runs', '1'));
 if (backend === 'postgres' && !process.env.DATABASE_URL)
