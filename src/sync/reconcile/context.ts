@@ -46,6 +46,8 @@ export interface RunState {
   notes: string[];
   /** The previous reconcile run: its deferred records go first. */
   prevRunId: string | null;
+  /** Wall time per phase, in ms (added up across the processes of a resumed run). */
+  phasesMs?: Record<string, number>;
 }
 
 export function initialState(

@@ -12,7 +12,14 @@ import type { PlanChange, ReconcileReport } from './types.js';
  * ctx.out.result(reportJson(report), reportText(report));
  */
 export function reportJson(r: ReconcileReport): Record<string, unknown> {
-  const common = { runId: r.runId, status: r.status, resumed: r.resumed, counts: r.counts };
+  const common = {
+    runId: r.runId,
+    status: r.status,
+    resumed: r.resumed,
+    counts: r.counts,
+    durationMs: r.durationMs,
+    phasesMs: r.phasesMs,
+  };
   const error = r.error !== undefined ? { error: r.error } : {};
   if (r.mode === 'plan') {
     return { ...common, forecastCalls: r.forecastCalls, changes: r.changes, ...error };

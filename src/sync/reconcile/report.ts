@@ -111,6 +111,7 @@ export async function buildReport(
     failures,
     notes,
     pages: { cin7: state.cin7.pages, ghl: state.ghl.pages, business: state.business.pages },
+    phasesMs: { ...(state.phasesMs ?? {}) },
     durationMs: end.durationMs,
     ...(end.error !== null ? { error: errorMessage(end.error) } : {}),
   };

@@ -114,22 +114,34 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
       ctx.mapping = mapping;
       state.reads.ghl++;
     }
-    await collectCin7(ctx);
-    const readAll = (await collectGhl(ctx)) && (await collectBusinesses(ctx));
+    // Each phase's time adds up across the processes of a resumed run.
+    const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      try {
+        return await fn();
+      } finally {
+        state.phasesMs = { ...state.phasesMs, [phase]: (state.phasesMs?.[phase] ?? 0) + Date.now() - t };
+      }
+    };
+    await timed('cin7', () => collectCin7(ctx));
+    const readAll =
+      (await timed('ghl', () => collectGhl(ctx))) && (await timed('business', () => collectBusinesses(ctx)));
     if (readAll) {
-      await classifyLinks(ctx);
-      await findCandidates(ctx);
+      await timed('classify', () => classifyLinks(ctx));
+      await timed('candidates', () => findCandidates(ctx));
       if (options.mode === 'apply') {
         ctx.tell({ phase: 'apply', done: 0, total: null });
-        await applyFieldItems(ctx, Math.max(1, Math.min(16, Math.trunc(options.concurrency ?? 4))));
-        await applyBusinessItems(ctx);
+        await timed('apply', () =>
+          applyFieldItems(ctx, Math.max(1, Math.min(16, Math.trunc(options.concurrency ?? 4)))),
+        );
+        await timed('business', () => applyBusinessItems(ctx));
         const blocked =
           state.transientErrors > 0
             ? `the pass had ${state.transientErrors} errors: orphans are unlinked only after a fully successful pass`
             : state.budgetStopped !== null
               ? 'the pass stopped at the daily budget headroom'
               : null;
-        await applyOrphans(ctx, blocked);
+        await timed('orphans', () => applyOrphans(ctx, blocked));
       }
     } else {
       await deferPending(

@@ -150,6 +150,8 @@ export interface ReconcileReport {
   failures: Array<{ cin7CustomerId: string | null; ghlContactId: string | null; error: string }>;
   notes: string[];
   pages: { cin7: number; ghl: number; business: number };
+  /** Wall time per phase (cin7, ghl, business, classify, candidates, apply, orphans), in ms. */
+  phasesMs: Record<string, number>;
   durationMs: number;
   error?: string;
 }
