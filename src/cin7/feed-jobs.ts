@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { defineJob } from '../jobs/define.js';
+import { scheduledPassPaused } from '../jobs/pause.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/open.js';
@@ -153,6 +154,14 @@ export async function startCin7FeedWorkers(deps: FeedWorkerDeps): Promise<void> 
     const consumer = deps.consumers[kind];
     if (!consumer) continue;
     await deps.queue.work(feedJob(kind), { batchSize: 1 }, async (payload, job) => {
+      // Schedules paused from the dashboard: a polling pass is skipped (webhook hints still pass).
+      if (await scheduledPassPaused(deps.store.db, 'sync', payload.reason)) {
+        deps.logger.info(
+          { feed: kind, connectionId: payload.connectionId },
+          'scheduled pass skipped: paused',
+        );
+        return;
+      }
       const client = await deps.client(payload.connectionId);
       const options = {
         store: deps.store,

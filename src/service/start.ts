@@ -20,6 +20,7 @@ import { ensureAdminPassword } from '../server/auth/admin.js';
 import { authMiddleware, requireAuth } from '../server/auth/middleware.js';
 import { loginRoutes } from '../server/auth/routes.js';
 import { pruneSessions } from '../server/auth/sessions.js';
+import { mountDashboard, runControlFor } from '../server/dashboard/index.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../server/auth/throttle.js';
 import {
   MetricsRegistry,
@@ -32,7 +33,6 @@ import { setStoreLockUrl } from '../store/lock.js';
 import { type Store, openStore } from '../store/open.js';
 import { ensureAdminToken } from './admin-token.js';
 import { vendorClients } from './clients.js';
-import { homeRoute } from './home.js';
 import { createHttpStack } from './http-stack.js';
 import { type BoundServer, bindServer } from './http-server.js';
 import { startLoop } from './loop.js';
@@ -197,8 +197,11 @@ export async function startService(config: Config, options: StartServiceOptions)
         '/',
         loginRoutes({ store, config: effective, logger, throttle: new LoginThrottle(options.loginThrottle) }),
       );
-      homeRoute(app, { env: effective.env, version: ctx.version, role });
       ctx.api.add(...coreApiRoutes(ctx));
+      // The dashboard (pages at /, live updates, the REST routes of its actions).
+      mountDashboard(app, { ...ctx, isStopping: () => state.stopping });
+      // A run started from the dashboard stops with the service (its work is checkpointed).
+      ctx.onShutdown(() => runControlFor(ctx).close());
       for (const m of modules) await m.routes?.(app, ctx);
       ctx.api.mount(app);
       server.attach(app);

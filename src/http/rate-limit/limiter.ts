@@ -129,6 +129,23 @@ export class SlotLimiter implements RateLimiter {
     };
   }
 
+  /**
+   * Read only, for dashboards: the limit and window in force for `key` and how many of its slots are
+   * free right now (`free` null when the store cannot tell; the whole limit when nothing was sent yet).
+   *
+   * @example
+   * const u = await limiter.usage(rateKeyId('ghl', locationId), { limit: 100, windowMs: 10_000 });
+   */
+  async usage(
+    key: string,
+    configured: { limit: number; windowMs: number },
+  ): Promise<{ limit: number; windowMs: number; free: number | null }> {
+    const eff = this.effective(key, configured);
+    if (!this.store.peek) return { ...eff, free: null };
+    const seen = await this.store.peek(key);
+    return { ...eff, free: seen === null ? eff.limit : Math.min(eff.limit, seen.free) };
+  }
+
   private queue(key: string): KeyQueue {
     let q = this.queues.get(key);
     if (!q) {

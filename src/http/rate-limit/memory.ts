@@ -39,6 +39,11 @@ export class MemorySlotStore implements SlotStore {
     blockFree(slots, now, count, now + forMs);
   }
 
+  async peek(key: string): Promise<{ total: number; free: number } | null> {
+    const slots = this.keys.get(key);
+    return slots ? { total: slots.length, free: countFree(slots, this.clock.now()) } : null;
+  }
+
   /** The slot times of `key` (tests and diagnostics). */
   slots(key: string): readonly number[] {
     return this.keys.get(key) ?? [];

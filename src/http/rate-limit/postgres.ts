@@ -104,6 +104,11 @@ export class PostgresSlotStore implements SlotStore {
     return { slots: row ? toNumbers(row.slots) : [], now: row ? Number(row.now) : Date.now() };
   }
 
+  async peek(key: string): Promise<{ total: number; free: number } | null> {
+    const { slots, now } = await this.slots(key);
+    return slots.length === 0 ? null : { total: slots.length, free: countFree(slots, now) };
+  }
+
   private async lockRow(tx: SqlExecutor, key: string): Promise<{ slots: number[]; now: number }> {
     const select = `SELECT slots, ${DB_NOW} AS now FROM ${RATE_LIMIT_TABLE} WHERE key = $1 FOR UPDATE`;
     let { rows } = await tx.query<SlotRow>(select, [key]);

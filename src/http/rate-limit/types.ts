@@ -71,4 +71,6 @@ export interface SlotStore {
   release(key: string, items: ReleaseItem[]): Promise<{ free: number | null }>;
   /** Marks up to `count` free slots as used for `forMs` (the vendor counted calls we did not). */
   block(key: string, count: number, forMs: number): Promise<void>;
+  /** Read only (dashboards): the key's slots and how many are free now; null when the key has none yet. */
+  peek?(key: string): Promise<{ total: number; free: number } | null>;
 }

@@ -48,11 +48,16 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** The login page (also shown, with `error`, after a refused attempt). */
+/**
+ * The login page (also shown, with `error`, after a refused attempt). It names an empty icon: a
+ * browser's own `/favicon.ico` request, unauthenticated, would be redirected here and replace the
+ * login CSRF cookie of the form on screen (the sign-in would then be refused).
+ */
 export function loginPage(options: { csrf: string; next: string; error?: string }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · cin7-ghl-sync</title>
+<link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,sans-serif;background:#f5f6f8;color:#1d2330;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
 main{background:#fff;padding:2rem 2.5rem;border-radius:10px;box-shadow:0 2px 12px rgba(0,0,0,.08);width:min(92vw,360px)}

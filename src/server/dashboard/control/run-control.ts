@@ -1,0 +1,290 @@
+/**
+ * Runs started from the REST API and the dashboard ("Run now"): a sync pass or a reconciliation
+ * (plan or apply), run in this process in the background, one at a time, with its live progress
+ * kept in memory so the dashboard can show it as it moves (the run's row in `sync_runs` only gets a
+ * heartbeat every few seconds). The sync deps (clients, location, Cin7 connection) are read from the
+ * service's connections each time, so a connect made while the service runs is used at once.
+ */
+import { cin7ConnectionId } from '../../../cin7/connection.js';
+import { AppError, errorMessage } from '../../../errors/index.js';
+import type { SyncRunDeps } from '../../../sync/engine/run.js';
+import { runSync } from '../../../sync/engine/run.js';
+import { runReconcile } from '../../../sync/reconcile/run.js';
+import { liveRun } from '../../../sync/repo/runs.js';
+import type { ClassCounts, PlanChange, ReconcileDeps } from '../../../sync/reconcile/types.js';
+import type { ApiContext } from '../../api/context.js';
+
+export type RunKind = 'sync' | 'reconcile';
+
+/** What `start` is asked for. */
+export interface StartRun {
+  kind: RunKind;
+  /** sync: read everything again (feeds start over, GHL prefetched). */
+  full?: boolean;
+  /** reconcile: `plan` (default, writes nothing) or `apply`. */
+  mode?: 'plan' | 'apply';
+  /** reconcile: the conflict policy for this run (default the config's). */
+  policy?: 'owner' | 'newest' | 'manual';
+  /** Recorded on the run (default `manual`). */
+  trigger?: string;
+}
+
+/** A run this process started, as it stands. */
+export interface LiveRun {
+  /** Local sequence number (the `sync_runs` id is `runId`, known once the run ends). */
+  seq: number;
+  kind: RunKind;
+  mode: string;
+  trigger: string;
+  status: 'running' | 'completed' | 'partial' | 'failed';
+  phase: string;
+  done: number;
+  total: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  runId: string | null;
+  /** The report's headline numbers once it ended. */
+  summary: Record<string, unknown> | null;
+  error: string | null;
+}
+
+/** Another run is going on: answer 409 and say which. */
+export class RunBusyError extends AppError {
+  constructor(live: LiveRun) {
+    super(
+      'run_busy',
+      `A ${live.kind} run (${live.mode}) started at ${live.startedAt} is still going (${live.phase}).`,
+      { hint: 'Wait for it to finish: the runs page shows its progress.', details: { seq: live.seq } },
+    );
+  }
+}
+
+/** The deps both run kinds need, from the service's current connections. */
+export async function syncDepsFrom(ctx: ApiContext): Promise<SyncRunDeps & ReconcileDeps> {
+  const ghl = await ctx.ghlClient();
+  const cin7 = await ctx.cin7Client();
+  const locationId = ghl.locationId ?? ctx.config.ghl.locationId;
+  if (!locationId) {
+    throw new AppError('sync_no_location', 'The GHL connection has no location id.', {
+      hint: 'Set GHL_LOCATION_ID, or connect GHL again from the Connections page.',
+    });
+  }
+  return {
+    store: ctx.store,
+    config: ctx.config,
+    logger: ctx.logger,
+    ghl,
+    cin7,
+    http: ctx.http,
+    counter: ctx.http.counter,
+    locationId,
+    connectionId: cin7ConnectionId(cin7.accountId),
+  };
+}
+
+const KEEP_FINISHED_MS = 10 * 60_000;
+
+/** The last reconciliation's differences, for the plan view (at most `PLAN_CHANGES_KEPT`). */
+export interface LastPlan {
+  runId: string;
+  mode: 'plan' | 'apply';
+  status: string;
+  at: string;
+  counts: ClassCounts;
+  forecastCalls: { ghl: number; cin7: number };
+  changes: PlanChange[];
+  /** Changes left out of `changes`. */
+  more: number;
+}
+
+const PLAN_CHANGES_KEPT = 500;
+
+/**
+ * One per service process (see `runControlFor`).
+ *
+ * @example
+ * const live = runControlFor(ctx).start({ kind: 'reconcile', mode: 'plan' });
+ * await runControlFor(ctx).idle();
+ */
+export class RunControl {
+  #seq = 0;
+  #current: LiveRun | null = null;
+  #running: Promise<void> | null = null;
+  #lastPlan: LastPlan | null = null;
+  readonly #ctx: ApiContext;
+  readonly #stop = new AbortController();
+
+  constructor(ctx: ApiContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The run going on, else the last one that ended (for a few minutes), else null. */
+  live(): LiveRun | null {
+    const c = this.#current;
+    if (!c) return null;
+    if (c.finishedAt && Date.now() - Date.parse(c.finishedAt) > KEEP_FINISHED_MS) return null;
+    return { ...c };
+  }
+
+  /** The last reconciliation this process ran (plan or apply), with its differences. */
+  lastPlan(): LastPlan | null {
+    return this.#lastPlan;
+  }
+
+  /** Starts a run in the background; throws `RunBusyError` while one is going on. */
+  async start(what: StartRun): Promise<LiveRun> {
+    if (this.#current?.status === 'running') throw new RunBusyError(this.#current);
+    const elsewhere = await liveRun(this.#ctx.store.db, what.kind);
+    if (elsewhere) {
+      throw new RunBusyError({
+        seq: 0,
+        kind: what.kind,
+        mode: elsewhere.mode,
+        trigger: elsewhere.trigger,
+        status: 'running',
+        phase: 'running in another process',
+        done: 0,
+        total: null,
+        startedAt: elsewhere.startedAt.toISOString(),
+        finishedAt: null,
+        runId: elsewhere.id,
+        summary: null,
+        error: null,
+      });
+    }
+    const deps = await syncDepsFrom(this.#ctx);
+    const live: LiveRun = {
+      seq: ++this.#seq,
+      kind: what.kind,
+      mode: what.kind === 'sync' ? (what.full ? 'full' : 'incremental') : (what.mode ?? 'plan'),
+      trigger: what.trigger ?? 'manual',
+      status: 'running',
+      phase: 'starting',
+      done: 0,
+      total: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      runId: null,
+      summary: null,
+      error: null,
+    };
+    this.#current = live;
+    const onProgress = (p: { phase: string; done: number; total: number | null }) => {
+      live.phase = p.phase;
+      live.done = p.done;
+      live.total = p.total;
+    };
+    const finish = (r: {
+      runId: string | null;
+      status: 'completed' | 'partial' | 'failed';
+      error?: string | undefined;
+      summary: Record<string, unknown>;
+      mode?: string;
+    }) => {
+      Object.assign(live, {
+        status: r.status,
+        runId: r.runId,
+        summary: r.summary,
+        error: r.error ?? null,
+        phase: 'done',
+        finishedAt: new Date().toISOString(),
+        ...(r.mode ? { mode: r.mode } : {}),
+      });
+    };
+    const work = async () => {
+      if (what.kind === 'sync') {
+        const r = await runSync(deps, {
+          full: what.full === true,
+          onProgress,
+          signal: this.#stop.signal,
+          trigger: live.trigger,
+        });
+        finish({
+          runId: r.runId,
+          status: r.status,
+          error: r.error,
+          mode: r.mode,
+          summary: {
+            customersRead: r.customersRead,
+            contactsCreated: r.contactsCreated,
+            contactsUpdated: r.contactsUpdated,
+            unchanged: r.unchanged,
+            skipped: r.skipped,
+            failed: r.failed,
+            deferred: r.deferred,
+            calls: r.calls,
+            minimumCalls: r.minimumCalls,
+            durationMs: r.durationMs,
+          },
+        });
+      } else {
+        const r = await runReconcile(deps, {
+          mode: what.mode ?? 'plan',
+          trigger: 'manual',
+          ...(what.policy ? { policy: what.policy } : {}),
+          onProgress,
+          signal: this.#stop.signal,
+        });
+        this.#lastPlan = {
+          runId: r.runId,
+          mode: r.mode,
+          status: r.status,
+          at: new Date().toISOString(),
+          counts: r.counts,
+          forecastCalls: r.forecastCalls,
+          changes: r.changes.slice(0, PLAN_CHANGES_KEPT),
+          more: Math.max(0, r.changes.length - PLAN_CHANGES_KEPT),
+        };
+        finish({
+          runId: r.runId,
+          status: r.status,
+          error: r.error,
+          summary: {
+            counts: r.counts,
+            forecastCalls: r.forecastCalls,
+            applied: r.applied,
+            failed: r.failed,
+            deferred: r.deferred,
+            openConflicts: r.openConflicts,
+            calls: r.calls,
+            minimumCalls: r.minimumCalls,
+            durationMs: r.durationMs,
+          },
+        });
+      }
+    };
+    this.#running = work().catch((e: unknown) => {
+      this.#ctx.logger.warn({ err: e, kind: what.kind }, 'run started from the dashboard failed');
+      finish({ runId: null, status: 'failed', error: errorMessage(e), summary: {} });
+    });
+    return { ...live };
+  }
+
+  /** Resolves when no run is going on. */
+  async idle(): Promise<void> {
+    while (this.#running && this.#current?.status === 'running') await this.#running;
+  }
+
+  /** Asks the run going on to stop (service shutdown) and waits for it. */
+  async close(): Promise<void> {
+    this.#stop.abort();
+    await this.idle();
+  }
+}
+
+const controls = new WeakMap<object, RunControl>();
+
+/**
+ * The run control of a service (one per context, made on first use).
+ *
+ * @example
+ * const live = runControlFor(ctx).live();
+ */
+export function runControlFor(ctx: ApiContext): RunControl {
+  let c = controls.get(ctx.store);
+  if (!c) {
+    c = new RunControl(ctx);
+    controls.set(ctx.store, c);
+  }
+  return c;
+}
