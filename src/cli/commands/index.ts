@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerConflictsCommands } from './conflicts.js';
 import { registerConnectCommands } from './connect.js';
+import { registerDemoCommand } from './demo.js';
 import { registerEventsCommands } from './events.js';
 import { registerMappingCommands } from './mapping.js';
 import { registerOpsCommands } from './ops.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerTriggerCommands(program);
   registerReconcileCommand(program);
   registerConflictsCommands(program);
+  registerDemoCommand(program);
 }
