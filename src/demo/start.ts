@@ -46,6 +46,8 @@ export interface DemoOptions {
   seed?: number;
   /** Do not start the initial sync (a test starts it with `runInitialSync` while it watches). */
   holdInitialSync?: boolean;
+  /** Told each step as it starts (the CLI prints them, so a first start is never silent). */
+  onStep?: (text: string) => void;
 }
 
 export interface Demo {
@@ -102,10 +104,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const { logger } = options;
   const dataDir = options.dataDir ?? path.join(path.dirname(options.config.dataDir), 'demo');
   const timeScale = options.timeScale ?? 5;
+  const step = options.onStep ?? (() => {});
   assertFree(dataDir);
   if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
-  await seedFromTemplate(dataDir, logger);
+  await seedFromTemplate(dataDir, logger, step);
 
+  step('Starting the GHL and Cin7 sandboxes');
   const sandboxes = await startSandboxes({
     seed: options.seed ?? 7,
     ghlContacts: options.ghlContacts ?? 40,
@@ -121,6 +125,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   };
   try {
     const config = demoConfig(options.config, sandboxes, { dataDir, port: options.port ?? 3000, timeScale });
+    step('Starting the service and its dashboard');
     service = await startService(config, {
       role: 'all',
       logger,
@@ -142,6 +147,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     // GHL: the product's OAuth connect, approved on the sandbox's consent page, finished by the
     // service's own callback route. Signed GHL webhooks go to the service from now on.
+    step('Connecting GHL (OAuth, approved on the sandbox consent page) and Cin7 (sandbox keys)');
     sandboxes.ghl.control.set({ webhookUrl: `${url}/webhooks/ghl` });
     await connectGhlThroughConsent(ctx.store, ctx.config, config.ghl.timeoutMs);
     await connectCin7({
@@ -238,7 +244,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
  * The embedded database's first initialisation takes seconds: the demo makes it once, into a
  * template beside its data directory (per PGlite version), and copies that on every fresh start.
  */
-async function seedFromTemplate(dataDir: string, logger: Logger): Promise<void> {
+async function seedFromTemplate(
+  dataDir: string,
+  logger: Logger,
+  step: (text: string) => void,
+): Promise<void> {
   const target = path.join(dataDir, PGLITE_DIR);
   if (existsSync(target)) return;
   let version = 'unknown';
@@ -257,7 +267,8 @@ async function seedFromTemplate(dataDir: string, logger: Logger): Promise<void> 
   const template = path.join(path.dirname(dataDir), '.demo-template', `pglite-${version}`);
   try {
     if (!existsSync(template)) {
-      logger.info({ template }, 'demo: making the embedded database template (first start only)');
+      step('Preparing the embedded database (first start only: a few seconds)');
+      logger.info({ template }, 'demo: making the embedded database template');
       mkdirSync(path.dirname(template), { recursive: true });
       await initialisePgliteDir(template).catch((e: unknown) => {
         if (!existsSync(template)) throw e; // another demo made it meanwhile otherwise

@@ -33,7 +33,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--keep', "keep the demo's data directory (default: start afresh, as the sandboxes do)")
     .option('--customers <n>', 'Cin7 customers to seed', count, 150)
     .option('--verbose', "the service's log on stderr (default: warnings only)")
-    .option('--json', 'print one ready line as JSON: {url, adminPassword, dataDir}')
+    .option('--json', 'print one ready line as JSON: {url, adminPassword, dataDir, sandboxes}')
     .action(
       runCommand(
         async (
@@ -62,6 +62,7 @@ export function registerDemoCommand(program: Command): void {
             port: opts.port ?? 3000,
             keep: opts.keep === true,
             customers: opts.customers,
+            onStep: (text) => process.stderr.write(`${text}…\n`),
           });
           const first = await Promise.race([starting.then((d) => ({ demo: d })), stopped.then(() => null)]);
           if (!first) {
@@ -74,7 +75,12 @@ export function registerDemoCommand(program: Command): void {
           // reach the person, so it is written raw.
           if (opts.json) {
             process.stdout.write(
-              `${JSON.stringify({ url: demo.url, adminPassword: demo.adminPassword, dataDir: demo.dataDir })}\n`,
+              `${JSON.stringify({
+                url: demo.url,
+                adminPassword: demo.adminPassword,
+                dataDir: demo.dataDir,
+                sandboxes: { ghl: demo.sandboxes.ghl.baseUrl, cin7: demo.sandboxes.cin7.baseUrl },
+              })}\n`,
             );
           } else {
             const lines = [

@@ -12,7 +12,7 @@ import { retryFailures } from '../../../sync/engine/retry.js';
 import { type ApiContext, iso } from '../../api/context.js';
 import { type ApiRoute, defineRoute } from '../../api/route.js';
 import { listDeadLetters, rateBudget, scheduleInfo, searchRecords } from './data.js';
-import { RunBusyError, runControlFor, syncDepsFrom } from './run-control.js';
+import { NotReadyError, RunBusyError, runControlFor, syncDepsFrom } from './run-control.js';
 
 const liveRunSchema = z.object({
   seq: z.number(),
@@ -135,12 +135,17 @@ const recordSchema = z.object({
 
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 
-/** 409 with the standard error body. */
-function busy(e: RunBusyError): Response {
-  return new Response(JSON.stringify({ error: e.name, code: e.code, message: e.message, hint: e.hint }), {
-    status: 409,
-    headers: { 'content-type': 'application/json' },
-  });
+/** A run going on, or an account not connected: 409 with the standard error body; others rethrown. */
+async function or409<T>(fn: () => Promise<T>): Promise<T | Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof RunBusyError) && !(e instanceof NotReadyError)) throw e;
+    return new Response(
+      JSON.stringify({ error: e.name, code: e.code, message: e.message, hint: e.hint ?? null }),
+      { status: 409, headers: { 'content-type': 'application/json' } },
+    );
+  }
 }
 
 /**
@@ -176,20 +181,15 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
       response: z.object({ run: liveRunSchema }),
       status: 201,
       errors: [409],
-      handler: async ({ body }) => {
-        try {
-          const run = await runControlFor(ctx).start({
+      handler: ({ body }) =>
+        or409(async () => ({
+          run: await runControlFor(ctx).start({
             kind: body.kind,
             ...(body.full !== undefined ? { full: body.full } : {}),
             ...(body.mode ? { mode: body.mode } : {}),
             ...(body.policy ? { policy: body.policy } : {}),
-          });
-          return { run };
-        } catch (e) {
-          if (e instanceof RunBusyError) return busy(e);
-          throw e;
-        }
-      },
+          }),
+        })),
     }),
     defineRoute({
       method: 'get',
@@ -238,12 +238,14 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
         notRetried: z.array(z.object({ cin7CustomerId: z.string(), reason: z.string() })),
         calls: z.object({ ghl: z.number(), cin7: z.number() }),
       }),
-      errors: [502],
+      errors: [409, 502],
       handler: async ({ body }) => {
         if (!body.all && (body.ids?.length ?? 0) === 0) {
           throw new InputError('body', 'neither ids nor all', 'send {"ids": ["12"]} or {"all": true}');
         }
-        return retryFailures(await syncDepsFrom(ctx), body.all ? { all: true } : { ids: body.ids ?? [] });
+        return or409(async () =>
+          retryFailures(await syncDepsFrom(ctx), body.all ? { all: true } : { ids: body.ids ?? [] }),
+        );
       },
     }),
     defineRoute({
@@ -335,7 +337,7 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
         kept: z.array(z.enum(['ghl', 'cin7'])),
         warnings: z.array(z.string()),
       }),
-      errors: [404, 502],
+      errors: [404, 409, 502],
       handler: async ({ params, body }) => {
         if (!(await getConflict(db, params.id))) throw new MissingRecordError('conflict', params.id);
         if (body.take === 'value' && body.value === undefined) {
@@ -345,12 +347,14 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
             'send {"take": "value", "value": "…"}',
           );
         }
-        const r = await resolveConflict(
-          await syncDepsFrom(ctx),
-          params.id,
-          body.take === 'value' ? { take: 'value', value: body.value ?? '' } : { take: body.take },
-        );
-        return { ...r, conflict: conflictJson(r.conflict) };
+        return or409(async () => {
+          const r = await resolveConflict(
+            await syncDepsFrom(ctx),
+            params.id,
+            body.take === 'value' ? { take: 'value', value: body.value ?? '' } : { take: body.take },
+          );
+          return { ...r, conflict: conflictJson(r.conflict) };
+        });
       },
     }),
     defineRoute({

@@ -6,7 +6,7 @@
  * service's connections each time, so a connect made while the service runs is used at once.
  */
 import { cin7ConnectionId } from '../../../cin7/connection.js';
-import { AppError, errorMessage } from '../../../errors/index.js';
+import { AppError, errorMessage, isAppError } from '../../../errors/index.js';
 import type { SyncRunDeps } from '../../../sync/engine/run.js';
 import { runSync } from '../../../sync/engine/run.js';
 import { runReconcile } from '../../../sync/reconcile/run.js';
@@ -59,10 +59,29 @@ export class RunBusyError extends AppError {
   }
 }
 
+/** GHL or Cin7 is not connected (or needs reconnecting): nothing can run yet. Answer 409. */
+export class NotReadyError extends AppError {
+  constructor(cause: AppError) {
+    super('not_connected', `Both accounts must be connected first: ${cause.message}`, {
+      hint: cause.hint ?? 'Connect GHL and Cin7 on the Connections page.',
+      cause,
+    });
+  }
+}
+
+const NOT_READY = /not_connected|uninstalled|needs_reauth|disabled|inactive|no_location/;
+
 /** The deps both run kinds need, from the service's current connections. */
 export async function syncDepsFrom(ctx: ApiContext): Promise<SyncRunDeps & ReconcileDeps> {
-  const ghl = await ctx.ghlClient();
-  const cin7 = await ctx.cin7Client();
+  let ghl: Awaited<ReturnType<ApiContext['ghlClient']>>;
+  let cin7: Awaited<ReturnType<ApiContext['cin7Client']>>;
+  try {
+    ghl = await ctx.ghlClient();
+    cin7 = await ctx.cin7Client();
+  } catch (e) {
+    if (isAppError(e) && NOT_READY.test(e.code)) throw new NotReadyError(e);
+    throw e;
+  }
   const locationId = ghl.locationId ?? ctx.config.ghl.locationId;
   if (!locationId) {
     throw new AppError('sync_no_location', 'The GHL connection has no location id.', {
