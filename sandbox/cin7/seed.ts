@@ -82,12 +82,13 @@ export function seedTenant(o: SeedOptions): SeedResult {
   );
   const customers: { data: Cin7Customer; modifiedMs: number }[] = [];
   const sharedEmails: string[] = [];
+  const numbers = new NumberCounter();
   for (let i = 0; i < o.customers; i++) {
     const country = weighted(
       rng,
       COUNTRIES.map((c) => [c, c.weight] as const),
     );
-    const c = seedCustomer(rng, i, country, names, suffixes, sharedEmails);
+    const c = seedCustomer(rng, i, country, names, suffixes, sharedEmails, numbers);
     const modifiedMs = rng.chance(0.05)
       ? rng.pick(importTimes)
       : toSqlDatetime(o.epochMs - HOUR - Math.floor(rng.next() * 729 * DAY));
@@ -95,6 +96,16 @@ export function seedTenant(o: SeedOptions): SeedResult {
   }
   const sales = o.salesPerCustomer > 0 ? seedSales(rng, customers, o) : [];
   return { customers, sales };
+}
+
+/** The next phone number index of each country, so that seeded contacts never share a number. */
+class NumberCounter {
+  private readonly next = new Map<string, number>();
+  nextIndex(country: string): number {
+    const n = this.next.get(country) ?? 0;
+    this.next.set(country, n + 1);
+    return n;
+  }
 }
 
 /** `base`, or `base 2`, `base 3`… when taken (`next` remembers where each base got to). */
@@ -154,6 +165,7 @@ function seedCustomer(
   names: Set<string>,
   suffixes: Map<string, number>,
   sharedEmails: string[],
+  numbers: NumberCounter,
 ): Cin7Customer {
   const id = guid(rng);
   const first = rng.pick(FIRST_NAMES);
@@ -187,8 +199,16 @@ function seedCustomer(
     ] as const);
     let email: string | null = `${local}@${rng.pick(EMAIL_DOMAINS)}`;
     if (rng.chance(0.1)) email = email.replace(/^./, (ch) => ch.toUpperCase());
-    let phone: string | null = country.phone(rng.int(0, 9999));
-    let mobile: string | null = rng.chance(0.5) ? country.mobile(rng.int(0, 9999)) : null;
+    // The draws stay (they keep the rest of the seeded data as it was); the numbers come from the
+    // contact's position so that no two seeded contacts share one.
+    rng.int(0, 9999);
+    const numberIndex = numbers.nextIndex(country.name);
+    let phone: string | null = country.phone(numberIndex);
+    let mobile: string | null = null;
+    if (rng.chance(0.5)) {
+      rng.int(0, 9999);
+      mobile = country.mobile(numberIndex);
+    }
     if (kind === 'emailOnly' || kind === 'neither') {
       phone = null;
       mobile = null;
