@@ -12,7 +12,9 @@ import { recordConflict } from '../conflicts/repo.js';
 import { RecordError, isFatal } from '../engine/errors.js';
 import { type GhlContactLike, hashValue, mapCustomer, normalizeTags } from '../mapping/index.js';
 import { recordAudit } from '../repo/audit.js';
-import { markDirty } from '../repo/customers.js';
+import { markDirty, upsertSnapshots } from '../repo/customers.js';
+import { desiredTagsOf } from '../engine/rule-tags.js';
+import type { Cin7Customer } from '../../cin7/schemas.js';
 import { recordFailure } from '../repo/failures.js';
 import { linkById, updateLink } from '../repo/links.js';
 import { classifyRecord } from './classify.js';
@@ -22,6 +24,7 @@ import {
   type ItemRecord,
   confirmItem,
   customersOf,
+  deferItems,
   deferPending,
   ghlContactsOf,
   otherPhoneHolders,
@@ -71,18 +74,16 @@ export async function applyFieldItems(ctx: RunContext, concurrency: number): Pro
   let stop: string | null = null;
   let consecutive = 0;
   let done = 0;
-  const attempted = new Set<string>();
   for (;;) {
     checkStop(ctx);
     if (fatal !== null || stop !== null) break;
-    const items = await pendingItems(ctx.db, ctx.runId, ['fields'], 200, [...attempted]);
+    const items = await pendingItems(ctx.db, ctx.runId, ['fields'], 200);
     if (items.length === 0) break;
     let next = 0;
     const worker = async () => {
       while (fatal === null && stop === null && !ctx.signal.aborted) {
         const item = items[next++];
         if (!item) return;
-        attempted.add(item.id);
         const cost = item.forecast.ghl;
         if (!ctx.gate.tryReserve(cost)) {
           await setItemState(ctx.db, item.id, 'deferred', {
@@ -112,6 +113,13 @@ export async function applyFieldItems(ctx: RunContext, concurrency: number): Pro
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    // Every item of the batch has its outcome: a batch that left one pending would loop for ever.
+    const left = await deferItems(
+      ctx.db,
+      items.map((i) => i.id),
+      stop ?? 'not applied in this run',
+    );
+    if (left > 0 && fatal === null && stop === null && !ctx.signal.aborted) break;
   }
   if (fatal !== null) throw fatal;
   if (stop !== null) {
@@ -279,6 +287,7 @@ async function applyLocked(ctx: RunContext, item: ItemRecord): Promise<void> {
   }
   try {
     const res = await applyFix(writeContext(ctx, { reconcileItem: item.id, conflicts: conflictIds }), fix);
+    if (res.ghlWrites > 0 && customer) await refreshSnapshot(ctx, customer, stored?.modifiedAt ?? null);
     const ghlSourced = cls.changes.some((x) => x.target === 'cin7' && x.changed !== 'cin7') || fix.tagsToCin7;
     const minimum: ItemMinimum = {
       ghl: res.ghlWrites + (res.ghlWrites > 0 || (res.cin7Written && ghlSourced) ? confirmed : 0),
@@ -303,6 +312,29 @@ async function applyLocked(ctx: RunContext, item: ItemRecord): Promise<void> {
       await setItemState(trx, item.id, 'failed', { error: e.failure.error });
     });
   }
+}
+
+/**
+ * Stores the Cin7 record this run wrote GHL from as the engine's snapshot (when it is not older than
+ * the stored one), so a sync working from an older stored snapshot cannot write older values back.
+ */
+async function refreshSnapshot(
+  ctx: RunContext,
+  customer: Cin7Customer,
+  modifiedAt: Date | null,
+): Promise<void> {
+  await ctx.deps.store.transaction(async (trx) => {
+    const desired = (await desiredTagsOf(trx, [customer], ctx.rules, ctx.now())).get(customer.ID);
+    await upsertSnapshots(trx, [
+      {
+        customer,
+        modifiedAt,
+        aggregates: desired?.aggregates ?? null,
+        ruleTags: desired?.ruleTags ?? [],
+        ruleReasons: desired?.ruleReasons ?? [],
+      },
+    ]);
+  });
 }
 
 async function ruleTagsOf(ctx: RunContext, customerId: string): Promise<string[] | null> {
@@ -450,12 +482,17 @@ export async function applyOrphans(ctx: RunContext, blocked: string | null): Pro
     }
   }
   // Candidates: the customers are marked for the engine, whose matching links them without duplicates.
-  const candidates = await pendingItems(ctx.db, ctx.runId, ['candidate'], 100_000);
-  const ids = [...new Set(candidates.map((c) => c.cin7CustomerId).filter((x): x is string => !!x))];
-  await markDirty(ctx.db, ids);
-  for (const c of candidates) {
-    await setItemState(ctx.db, c.id, 'done', {
-      result: { minimum: { ghl: 0, cin7: 0 }, markedForSync: true },
+  for (;;) {
+    const candidates = await pendingItems(ctx.db, ctx.runId, ['candidate'], 1000);
+    if (candidates.length === 0) break;
+    const ids = [...new Set(candidates.map((c) => c.cin7CustomerId).filter((x): x is string => !!x))];
+    await ctx.deps.store.transaction(async (trx) => {
+      await markDirty(trx, ids);
+      for (const c of candidates) {
+        await setItemState(trx, c.id, 'done', {
+          result: { minimum: { ghl: 0, cin7: 0 }, markedForSync: true },
+        });
+      }
     });
   }
 }

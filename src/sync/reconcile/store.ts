@@ -286,16 +286,17 @@ export async function pendingItems(
   runId: string,
   kinds: ReconcileItemKind[],
   limit: number,
-  exclude: readonly string[] = [],
 ): Promise<ItemRecord[]> {
-  let q = db
+  const rows = await db
     .selectFrom('reconcile_items')
     .selectAll()
     .where('run_id', '=', runId)
     .where('kind', 'in', kinds)
-    .where('state', 'in', ['planned', 'writing']);
-  if (exclude.length > 0) q = q.where('id', 'not in', [...exclude]);
-  const rows = await q.orderBy('priority', 'desc').orderBy('id').limit(limit).execute();
+    .where('state', 'in', ['planned', 'writing'])
+    .orderBy('priority', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(toItem);
 }
 
@@ -348,6 +349,18 @@ export async function confirmItem(
     .set({ class: cls, changes: json(changes), updated_at: sql`now()` })
     .where('id', '=', id)
     .execute();
+}
+
+/** Marks these items deferred when they are still pending, with why. Answers how many were. */
+export async function deferItems(db: Kysely<Database>, ids: string[], reason: string): Promise<number> {
+  if (ids.length === 0) return 0;
+  const r = await db
+    .updateTable('reconcile_items')
+    .set({ state: 'deferred', error: reason, updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .where('state', 'in', ['planned', 'writing'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** Marks every still-pending item of `kinds` deferred, with why. Answers how many. */
