@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineJob } from '../../jobs/define.js';
+import { scheduledPassPaused } from '../../jobs/pause.js';
 import type { JobQueue } from '../../jobs/queue.js';
 import { runReconcile } from './run.js';
 import type { ReconcileDeps } from './types.js';
@@ -48,6 +49,11 @@ export async function registerReconcile(
   await queue.register(reconcileJob);
   if (options.work !== false) {
     await queue.work(reconcileJob, { batchSize: 1 }, async (payload, job) => {
+      // Schedules paused from the dashboard: the scheduled run is skipped (one asked for by hand runs).
+      if (await scheduledPassPaused(deps.store.db, 'reconcile', payload.trigger ?? 'schedule')) {
+        deps.logger.info('scheduled reconciliation skipped: schedules are paused');
+        return;
+      }
       const report = await runReconcile(deps, {
         mode: payload.mode ?? 'apply',
         trigger: payload.trigger ?? 'schedule',
