@@ -81,7 +81,6 @@ export async function mappingPage(c: Context, deps: DashboardDeps): Promise<Resp
 
   let preview: Html = html``;
   if (customer && mapping && rules) {
-    const counter = new CallCounter();
     const before = deps.http.counter.snapshot();
     try {
       const cin7 = await deps.cin7Client();
@@ -94,7 +93,6 @@ export async function mappingPage(c: Context, deps: DashboardDeps): Promise<Resp
         locationId: ghl?.locationId ?? deps.config.ghl.locationId ?? null,
       });
       const used = CallCounter.diff(before, deps.http.counter.snapshot()).totals;
-      void counter;
       preview = previewBlock(p, { ghl: used.ghl?.calls ?? 0, cin7: used.cin7?.calls ?? 0 });
     } catch (e) {
       deps.logger.info({ err: e, customer }, `mapping preview failed: ${errorMessage(e)}`);
