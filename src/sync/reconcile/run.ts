@@ -11,6 +11,7 @@
  * deferred (and taken first by the next run).
  */
 import { setMaxListeners } from 'node:events';
+import { sql } from 'kysely';
 import { errorMessage, isAppError } from '../../errors/index.js';
 import { emitProductEvent } from '../../events/emit.js';
 import { CallCounter } from '../../http/counter.js';
@@ -127,6 +128,11 @@ export async function runReconcile(deps: ReconcileDeps, options: ReconcileOption
     const readAll =
       (await timed('ghl', () => collectGhl(ctx))) && (await timed('business', () => collectBusinesses(ctx)));
     if (readAll) {
+      // Fresh statistics: the run tables were just filled (and links may have grown by thousands),
+      // and without them the planner scans every link for each batch.
+      await sql`analyze links, reconcile_customers, reconcile_ghl, reconcile_contacts`
+        .execute(db)
+        .catch((e) => deps.logger.debug({ err: e }, 'analyze failed'));
       await timed('classify', () => classifyLinks(ctx));
       await timed('candidates', () => findCandidates(ctx));
       if (options.mode === 'apply') {
