@@ -19,7 +19,15 @@ import { recordFailure } from '../repo/failures.js';
 import { linkById, updateLink } from '../repo/links.js';
 import { classifyRecord } from './classify.js';
 import { type RunContext, checkStop } from './context.js';
-import { type SeenContact, readSeen, seenFromRow, staleRead, tagChange, unknownFields } from './plan.js';
+import {
+  type SeenContact,
+  readSeen,
+  seenFromRow,
+  staleRead,
+  tagChange,
+  unknownFields,
+  writableSides,
+} from './plan.js';
 import {
   type ItemRecord,
   confirmItem,
@@ -216,6 +224,7 @@ async function applyLocked(ctx: RunContext, item: ItemRecord): Promise<void> {
     ghlUpdatedAt: seen.dateUpdated,
     ghlUnknown: unknownFields(ctx, seen),
     ghlStale: staleRead(seen, link),
+    writable: writableSides(ctx),
     rules: ctx.rules,
     ruleTags,
   });
@@ -513,7 +522,7 @@ async function orphanLocked(
   let writes = 0;
   let tags: string[] | null = null;
   let action: 'orphan' | 'delete' | 'unlink' = 'unlink';
-  if (details.reason !== 'ghl_gone') {
+  if (details.reason !== 'ghl_gone' && ctx.deps.config.sync.cin7ToGhl) {
     if (cfg.deleteOrphans) {
       action = 'delete';
       await setItemState(ctx.db, item.id, 'writing');

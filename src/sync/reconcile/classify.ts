@@ -79,6 +79,8 @@ export interface ClassifyInput {
    * link's `ghlChangedAt`: the index lags): its differences are staleness, not GHL changes.
    */
   ghlStale?: boolean;
+  /** Which sides may be written (`sync.cin7ToGhl`, `sync.ghlToCin7`); default both. */
+  writable?: { ghl: boolean; cin7: boolean };
   /** Tags: the rules' desired tags for the customer (null when unknown), and the rules. */
   rules?: TagRules;
   ruleTags?: readonly string[] | null;
@@ -170,7 +172,15 @@ export function classifyRecord(input: ClassifyInput): Classification {
     if (flow.toCin7) changes.push(drift(f, 'ghl', 'cin7', cv, gv, cv, gv));
     else if (flow.toGhl) changes.push(drift(f, 'ghl', 'ghl', gv, cv, cv, gv));
   }
-  return { changes, rebase, tags: classifyTags(input) };
+  const tags = classifyTags(input);
+  const writable = input.writable ?? { ghl: true, cin7: true };
+  for (const x of changes) {
+    if (x.target !== null && !writable[x.target]) {
+      x.why = `writing to ${x.target === 'ghl' ? 'GHL is off (sync.cin7ToGhl: false)' : 'Cin7 is off (sync.ghlToCin7: false)'}`;
+      x.target = null;
+    }
+  }
+  return { changes, rebase, tags: tags && !writable[tags.target] ? null : tags };
 }
 
 function drift(

@@ -64,6 +64,11 @@ export function unknownFields(ctx: Pick<RunContext, 'mapping'>, seen: SeenContac
   );
 }
 
+/** Which sides this install writes (`sync.cin7ToGhl`, `sync.ghlToCin7`). */
+export function writableSides(ctx: Pick<RunContext, 'deps'>): { ghl: boolean; cin7: boolean } {
+  return { ghl: ctx.deps.config.sync.cin7ToGhl, cin7: ctx.deps.config.sync.ghlToCin7 };
+}
+
 /**
  * True when a search (or list) read is not newer than the state the link was synced from: the
  * index shows an older version of the contact, so its differences are not GHL changes.
@@ -233,6 +238,7 @@ async function classifyBatch(ctx: RunContext, links: LinkRecord[]): Promise<Batc
       ghlUpdatedAt: seen.dateUpdated,
       ghlUnknown: unknownFields(ctx, seen),
       ghlStale: staleRead(seen, link),
+      writable: writableSides(ctx),
       rules: ctx.rules,
       ruleTags: ctx.tagsRelevant ? (ruleTags.get(link.cin7CustomerId) ?? null) : null,
     });
@@ -286,6 +292,7 @@ async function classifyBatch(ctx: RunContext, links: LinkRecord[]): Promise<Batc
     if (
       link.businessId !== null &&
       ctx.businessesEnabled &&
+      ctx.deps.config.sync.cin7ToGhl &&
       !members.has(`${link.businessId}\u0000${ghlId}`)
     ) {
       out.items.push({
@@ -382,7 +389,7 @@ async function orphanItem(
   const hasTag = tags?.includes(tag) ?? false;
   const changes: Json[] = [];
   let ghl = 0;
-  if (reason !== 'ghl_gone') {
+  if (reason !== 'ghl_gone' && ctx.deps.config.sync.cin7ToGhl) {
     if (cfg.deleteOrphans) {
       changes.push({ field: 'contact', from: ghlId, to: null, target: 'ghl' });
       ghl = 1;

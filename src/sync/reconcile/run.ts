@@ -236,6 +236,14 @@ async function claimRun(
         },
       );
     }
+    // A killed run of the other mode is left for the next run of its mode.
+    if (
+      run.mode !== options.mode &&
+      options.fresh !== true &&
+      Date.now() - run.startedAt.getTime() < RESUME_MAX_AGE_MS
+    ) {
+      continue;
+    }
     const saved = await getCheckpoint<Json>(db, checkpointName(run.id));
     const state = saved as unknown as RunState | null;
     const usable =

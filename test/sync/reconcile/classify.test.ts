@@ -81,6 +81,7 @@ function classify(options: {
   ruleTags?: string[] | null;
   rules?: ReturnType<typeof parseTagRules>;
   ghlUnknown?: string[];
+  writable?: { ghl: boolean; cin7: boolean };
 }) {
   const mapping = options.mapping ?? defaults;
   const hashes = { ...readGhlContact({ ...SYNCED, ...options.synced }, mapping).hashes };
@@ -101,6 +102,7 @@ function classify(options: {
     ghl: readGhlContact({ ...SYNCED, ...options.synced, ...options.ghl }, mapping),
     ghlUpdatedAt: options.ghlUpdatedAt ? new Date(options.ghlUpdatedAt) : null,
     ...(options.ghlUnknown ? { ghlUnknown: new Set(options.ghlUnknown) } : {}),
+    ...(options.writable ? { writable: options.writable } : {}),
     ...(options.rules ? { rules: options.rules } : {}),
     ...(options.ruleTags !== undefined ? { ruleTags: options.ruleTags } : {}),
   });
@@ -244,6 +246,14 @@ describe('classifyRecord: drift', () => {
         x.target,
       ]),
     ).toEqual([['website', null, 'https://acme.example', 'ghl']]);
+  });
+
+  it('with writes to a side switched off, the change is listed but written nowhere', () => {
+    const [x] = classify({ cin7: { City: 'Dallas' }, writable: { ghl: false, cin7: true } }).changes;
+    expect(x).toMatchObject({ field: 'city', class: 'drift', from: 'Austin', to: 'Dallas', target: null });
+    expect(x?.why).toBe('writing to GHL is off (sync.cin7ToGhl: false)');
+    const [y] = classify({ ghl: { dnd: true }, writable: { ghl: true, cin7: false } }).changes;
+    expect(y).toMatchObject({ field: 'dnd', target: null });
   });
 
   it('knows how each default field flows', () => {
