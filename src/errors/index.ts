@@ -12,17 +12,20 @@ export class AppError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  /** The HTTP status this error means when it ends a request (default: 500 in the server). */
+  readonly httpStatus: number | undefined;
 
   constructor(
     code: string,
     message: string,
-    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown; httpStatus?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
     this.details = options.details;
+    this.httpStatus = options.httpStatus;
   }
 
   /** A JSON-safe view for logs, CLI `--json` output and API answers. */
@@ -62,7 +65,10 @@ export class ConfigErrors extends AppError {
 /** Bad input from a user or a caller (CLI flags, REST bodies, parameters). */
 export class InputError extends AppError {
   constructor(where: string, problem: string, fix?: string) {
-    super('input_invalid', `${where}: ${problem}`, fix === undefined ? {} : { hint: fix });
+    super('input_invalid', `${where}: ${problem}`, {
+      httpStatus: 400,
+      ...(fix === undefined ? {} : { hint: fix }),
+    });
   }
 }
 
@@ -95,7 +101,7 @@ export class VaultError extends AppError {}
 /** A requested record does not exist in our store (not a vendor 404: see `NotFoundError`). */
 export class MissingRecordError extends AppError {
   constructor(kind: string, id: string) {
-    super('record_missing', `No ${kind} with id ${id}.`, { details: { kind, id } });
+    super('record_missing', `No ${kind} with id ${id}.`, { details: { kind, id }, httpStatus: 404 });
   }
 }
 
@@ -103,7 +109,7 @@ export class MissingRecordError extends AppError {
 export class WebhookRejectedError extends AppError {
   readonly status: number;
   constructor(reason: string, status = 401) {
-    super('webhook_rejected', reason, { details: { status } });
+    super('webhook_rejected', reason, { details: { status }, httpStatus: status });
     this.status = status;
   }
 }

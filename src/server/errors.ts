@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, InputError, MissingRecordError, WebhookRejectedError } from '../errors/index.js';
+import { AppError } from '../errors/index.js';
 import { ApiError } from '../http/errors.js';
 import type { Logger } from '../log/logger.js';
 import { redactValue } from '../log/redact.js';
@@ -9,10 +9,8 @@ import { redactValue } from '../log/redact.js';
 /** The HTTP status for an error of our family. Vendor failures are a bad gateway, not our 500. */
 export function statusOf(e: unknown): ContentfulStatusCode {
   if (e instanceof HTTPException) return e.status as ContentfulStatusCode;
-  if (e instanceof WebhookRejectedError) return e.status as ContentfulStatusCode;
-  if (e instanceof InputError) return 400;
-  if (e instanceof MissingRecordError) return 404;
   if (e instanceof ApiError) return 502;
+  if (e instanceof AppError && e.httpStatus !== undefined) return e.httpStatus as ContentfulStatusCode;
   return 500;
 }
 

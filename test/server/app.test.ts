@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { registerSecret } from '../../src/log/redact.js';
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/listen.js';
+import { RecordError, SyncBusyError } from '../../src/sync/engine/errors.js';
 
 describe('server skeleton', () => {
   it('answers /healthz, and /readyz with each check', async () => {
@@ -48,6 +49,18 @@ describe('server skeleton', () => {
         path: '/contacts/',
       });
     });
+    app.get('/busy', () => {
+      throw new SyncBusyError('run_busy', 'A sync run is going on');
+    });
+    app.get('/refused', () => {
+      throw new RecordError({
+        cin7CustomerId: 'c1',
+        cin7ContactId: 'k1',
+        stage: 'update',
+        code: 'ghl_rejected',
+        error: 'GHL refused the email "x@"',
+      });
+    });
     app.get('/bug', () => {
       throw new TypeError('undefined is not a function');
     });
@@ -63,6 +76,10 @@ describe('server skeleton', () => {
     expect(await config.text()).not.toContain('very-secret-value-1');
     const vendor = await app.request('/vendor');
     expect(vendor.status).toBe(502);
+    expect((await app.request('/busy')).status).toBe(409);
+    const refused = await app.request('/refused');
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ message: 'GHL refused the email "x@"' });
     const bug = await app.request('/bug');
     expect(bug.status).toBe(500);
     expect(await bug.json()).toMatchObject({ error: 'InternalError' });

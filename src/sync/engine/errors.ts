@@ -18,16 +18,24 @@ import type { FailureStage, NewFailure } from '../repo/failures.js';
 export class RecordError extends AppError {
   readonly failure: Omit<NewFailure, 'runId'>;
   constructor(failure: Omit<NewFailure, 'runId'>) {
-    super(`sync_${failure.code}`, failure.error, { details: { stage: failure.stage, code: failure.code } });
+    super(`sync_${failure.code}`, failure.error, {
+      details: { stage: failure.stage, code: failure.code },
+      // The vendor refused this record as it stands: the request was understood but cannot be applied.
+      httpStatus: 422,
+    });
     this.failure = failure;
   }
 }
 
 /** Another foreground run of the same kind is live. */
-export class SyncBusyError extends AppError {}
+export class SyncBusyError extends AppError {
+  override readonly httpStatus = 409;
+}
 
 /** Nothing to sync with: no connection configured (the message says how to make one). */
-export class SyncSetupError extends AppError {}
+export class SyncSetupError extends AppError {
+  override readonly httpStatus = 409;
+}
 
 /** True for errors that stop a whole run: refused credentials or a missing scope. */
 export function isFatal(e: unknown): boolean {

@@ -12,7 +12,7 @@ import { retryFailures } from '../../../sync/engine/retry.js';
 import { type ApiContext, iso } from '../../api/context.js';
 import { type ApiRoute, defineRoute } from '../../api/route.js';
 import { listDeadLetters, rateBudget, scheduleInfo, searchRecords } from './data.js';
-import { NotReadyError, RunBusyError, runControlFor, syncDepsFrom } from './run-control.js';
+import { runControlFor, syncDepsFrom } from './run-control.js';
 
 const liveRunSchema = z.object({
   seq: z.number(),
@@ -135,19 +135,6 @@ const recordSchema = z.object({
 
 const limit = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
 
-/** A run going on, or an account not connected: 409 with the standard error body; others rethrown. */
-async function or409<T>(fn: () => Promise<T>): Promise<T | Response> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (!(e instanceof RunBusyError) && !(e instanceof NotReadyError)) throw e;
-    return new Response(
-      JSON.stringify({ error: e.name, code: e.code, message: e.message, hint: e.hint ?? null }),
-      { status: 409, headers: { 'content-type': 'application/json' } },
-    );
-  }
-}
-
 /**
  * @example
  * ctx.api.add(...controlRoutes(ctx));
@@ -181,15 +168,15 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
       response: z.object({ run: liveRunSchema }),
       status: 201,
       errors: [409],
-      handler: ({ body }) =>
-        or409(async () => ({
-          run: await runControlFor(ctx).start({
-            kind: body.kind,
-            ...(body.full !== undefined ? { full: body.full } : {}),
-            ...(body.mode ? { mode: body.mode } : {}),
-            ...(body.policy ? { policy: body.policy } : {}),
-          }),
-        })),
+      // A run going on, or an account not connected, answers 409 (their errors carry that status).
+      handler: async ({ body }) => ({
+        run: await runControlFor(ctx).start({
+          kind: body.kind,
+          ...(body.full !== undefined ? { full: body.full } : {}),
+          ...(body.mode ? { mode: body.mode } : {}),
+          ...(body.policy ? { policy: body.policy } : {}),
+        }),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -243,9 +230,7 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
         if (!body.all && (body.ids?.length ?? 0) === 0) {
           throw new InputError('body', 'neither ids nor all', 'send {"ids": ["12"]} or {"all": true}');
         }
-        return or409(async () =>
-          retryFailures(await syncDepsFrom(ctx), body.all ? { all: true } : { ids: body.ids ?? [] }),
-        );
+        return retryFailures(await syncDepsFrom(ctx), body.all ? { all: true } : { ids: body.ids ?? [] });
       },
     }),
     defineRoute({
@@ -337,7 +322,7 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
         kept: z.array(z.enum(['ghl', 'cin7'])),
         warnings: z.array(z.string()),
       }),
-      errors: [404, 409, 502],
+      errors: [404, 409, 422, 502],
       handler: async ({ params, body }) => {
         if (!(await getConflict(db, params.id))) throw new MissingRecordError('conflict', params.id);
         if (body.take === 'value' && body.value === undefined) {
@@ -347,14 +332,12 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
             'send {"take": "value", "value": "…"}',
           );
         }
-        return or409(async () => {
-          const r = await resolveConflict(
-            await syncDepsFrom(ctx),
-            params.id,
-            body.take === 'value' ? { take: 'value', value: body.value ?? '' } : { take: body.take },
-          );
-          return { ...r, conflict: conflictJson(r.conflict) };
-        });
+        const r = await resolveConflict(
+          await syncDepsFrom(ctx),
+          params.id,
+          body.take === 'value' ? { take: 'value', value: body.value ?? '' } : { take: body.take },
+        );
+        return { ...r, conflict: conflictJson(r.conflict) };
       },
     }),
     defineRoute({

@@ -54,7 +54,11 @@ export class RunBusyError extends AppError {
     super(
       'run_busy',
       `A ${live.kind} run (${live.mode}) started at ${live.startedAt} is still going (${live.phase}).`,
-      { hint: 'Wait for it to finish: the runs page shows its progress.', details: { seq: live.seq } },
+      {
+        hint: 'Wait for it to finish: the runs page shows its progress.',
+        details: { seq: live.seq },
+        httpStatus: 409,
+      },
     );
   }
 }
@@ -65,6 +69,7 @@ export class NotReadyError extends AppError {
     super('not_connected', `Both accounts must be connected first: ${cause.message}`, {
       hint: cause.hint ?? 'Connect GHL and Cin7 on the Connections page.',
       cause,
+      httpStatus: 409,
     });
   }
 }
