@@ -8,6 +8,7 @@ export type {
   CompanyDetection,
   ContactSelection,
   CreateContactBody,
+  CreateCustomersMapping,
   Direction,
   FieldSpec,
   FieldValue,
@@ -18,6 +19,8 @@ export type {
   MappingConfig,
   MappingResult,
   Owner,
+  ProfileMapping,
+  ProfileValueName,
   SkipCode,
   SkippedContact,
   SourceRef,
@@ -26,6 +29,12 @@ export type {
   UpsertContactBody,
 } from './types.js';
 export { loadMapping, parseMapping, type MappingOptions } from './load.js';
+export {
+  CREATE_DEFAULT_KEYS,
+  DEFAULT_LINK_TEMPLATE,
+  PROFILE_FIELD_LIMITS,
+  defaultProfile,
+} from './ghl-to-cin7.js';
 export { mapCustomer, cin7TagList, identitySources, phoneRegionFor } from './map.js';
 export {
   createBody,

@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import type { Config } from '../../config/load.js';
 import { ConfigError, ConfigErrors } from '../../errors/index.js';
 import { DEFAULT_FIELDS, DEFAULT_PHONE_REGION, DEFAULT_TAG_PREFIX, type RawFieldEntry } from './defaults.js';
+import { readCreateCustomers, readProfile } from './ghl-to-cin7.js';
 import { normalizeTag } from './normalize.js';
 import { isPhoneRegion } from './phone.js';
 import { isWritableSource, parseSource, sourcePaths } from './sources.js';
@@ -82,7 +83,17 @@ export function parseMapping(raw: unknown, options: MappingOptions = {}): Mappin
     ]);
   }
   const v = new Validator(issues);
-  v.keys(root, '', ['version', 'contacts', 'defaults', 'company', 'business', 'tags', 'fields']);
+  v.keys(root, '', [
+    'version',
+    'contacts',
+    'defaults',
+    'company',
+    'business',
+    'tags',
+    'fields',
+    'profile',
+    'createCustomers',
+  ]);
   if (root.version !== undefined && root.version !== 1) {
     v.fail('version', root.version, 'unsupported version', 'set it to 1 (or leave it out)');
   }
@@ -124,6 +135,7 @@ export function parseMapping(raw: unknown, options: MappingOptions = {}): Mappin
     else prefix = p;
   }
 
+  const fields = readFields(root.fields, v, options);
   const config: MappingConfig = {
     source,
     contacts: {
@@ -155,7 +167,9 @@ export function parseMapping(raw: unknown, options: MappingOptions = {}): Mappin
       prefix,
       direction: v.oneOf(tags, 'tags.direction', ['cin7_to_ghl', 'both'] as const, 'cin7_to_ghl'),
     },
-    fields: readFields(root.fields, v, options),
+    fields,
+    profile: readProfile(root.profile, v, fields),
+    createCustomers: readCreateCustomers(root.createCustomers, v),
   };
   if (issues.length > 0) throw new ConfigErrors(where, issues);
   return config;

@@ -95,6 +95,43 @@ export interface MappingConfig {
   };
   /** Every mapped GHL field, in file order. */
   fields: FieldSpec[];
+  /** What of GHL is written to the Cin7 customer (GHL → Cin7, `src/sync/summary`). */
+  profile: ProfileMapping;
+  /** Cin7 customers made from new GHL contacts (off by default). */
+  createCustomers: CreateCustomersMapping;
+}
+
+/** The single profile values that can have a Cin7 field of their own. */
+export type ProfileValueName = 'ghlContactId' | 'ghlLink' | 'business' | 'lifecycleStage';
+
+/** `profile:` of the mapping file (docs/ghl-to-cin7.md). Fields are Cin7 customer field names. */
+export interface ProfileMapping {
+  /** Write the profile to Cin7 at all (default true; GHL → Cin7 must be on: `sync.ghlToCin7`). */
+  enabled: boolean;
+  summary: {
+    /** `Comments` (default) or `AdditionalAttributeN`; null: no summary. */
+    field: string | null;
+    /** Characters the field holds (Comments 2,000; AdditionalAttributeN 256), or less. */
+    maxLength: number;
+    /** Keep what Cin7 users wrote in the field above the product's block (default true). */
+    keepExisting: boolean;
+    notes: boolean;
+    /** Which tasks are listed: `open` (default), `all` or `none`. */
+    tasks: 'open' | 'all' | 'none';
+    /** Each note or task is cut to this many characters. */
+    itemLength: number;
+  };
+  /** Values written alone into their own field (null: only in the summary). */
+  values: Record<ProfileValueName, string | null>;
+  /** The link to a GHL contact: `{locationId}` and `{contactId}` are filled in. */
+  linkTemplate: string;
+}
+
+/** `createCustomers:` of the mapping file. */
+export interface CreateCustomersMapping {
+  enabled: boolean;
+  /** Cin7 fields given to every new customer (Currency, PaymentTerm, AccountReceivable, …). */
+  defaults: Record<string, string>;
 }
 
 /** Why a Cin7 contact was not mapped. */
