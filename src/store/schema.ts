@@ -477,4 +477,55 @@ export interface Database {
   reconcile_business: ReconcileBusinessTable;
   reconcile_items: ReconcileItemsTable;
   conflicts: ConflictsTable;
+  ghl_inbound: GhlInboundTable;
+  ghl_profile_state: GhlProfileStateTable;
+  ghl_tasks_seen: GhlTasksSeenTable;
+  ghl_customer_creates: GhlCustomerCreatesTable;
+}
+
+/** A GHL contact with work waiting for the GHL → Cin7 job (migration 0060). */
+export interface GhlInboundTable {
+  location_id: string;
+  ghl_contact_id: string;
+  /** The linked Cin7 customer when the work was recorded (the job's key), else null. */
+  cin7_customer_id: string | null;
+  needs_contact: ColumnType<boolean, boolean | undefined, boolean>;
+  needs_notes: ColumnType<boolean, boolean | undefined, boolean>;
+  needs_tasks: ColumnType<boolean, boolean | undefined, boolean>;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+  cause: 'webhook' | 'poll' | 'reconcile' | 'manual';
+  /** The latest events behind it: `[{name, at, inboxId?}]` (bounded). */
+  events: DefaultJsonColumn;
+  version: ColumnType<number, number | undefined, number>;
+  first_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+/** The profile values last written to a Cin7 customer (migration 0060). */
+export interface GhlProfileStateTable {
+  cin7_customer_id: string;
+  hash: string;
+  values: DefaultJsonColumn;
+  written_at: CreatedAt;
+}
+
+/** The location-wide task poll's last view of each task (migration 0060). */
+export interface GhlTasksSeenTable {
+  location_id: string;
+  task_id: string;
+  ghl_contact_id: string | null;
+  hash: string;
+  pass_id: string;
+}
+
+/** A Cin7 customer created (or being created) from a GHL contact (migration 0060). */
+export interface GhlCustomerCreatesTable {
+  location_id: string;
+  ghl_contact_id: string;
+  state: 'pending' | 'created' | 'skipped' | 'failed';
+  names: DefaultJsonColumn;
+  cin7_customer_id: string | null;
+  reason: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }

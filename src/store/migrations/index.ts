@@ -7,7 +7,8 @@ import { migration as m0040 } from './0040_service.js';
 import { migration as m0041 } from './0041_product_events.js';
 import { migration as m0042 } from './0042_alerts.js';
 import { migration as m0050 } from './0050_reconcile.js';
+import { migration as m0060 } from './0060_ghl_to_cin7.js';
 import type { Migration } from './types.js';
 
 /** Every migration, in order. Add new ones at the end (one import and one entry each). */
-export const migrations: Migration[] = [m0001, m0002, m0003, m0020, m0030, m0040, m0041, m0042, m0050];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0020, m0030, m0040, m0041, m0042, m0050, m0060];
