@@ -8,7 +8,8 @@
 import { cin7ConnectionId } from '../cin7/connection.js';
 import { errorMessage } from '../errors/index.js';
 import { SYNC_JOB_KINDS, startSyncService } from '../sync/engine/service.js';
-import { inboxJob, startInboxProcessor } from '../sync/inbox/processor.js';
+import { GHL_TO_CIN7_JOB_KINDS, ghlToCin7Service } from '../sync/ghl-to-cin7/index.js';
+import { defaultInboxHandlers, inboxJob, startInboxProcessor } from '../sync/inbox/processor.js';
 import type { ServiceContext, ServiceModule } from './types.js';
 
 function registerSyncMetrics(ctx: ServiceContext): void {
@@ -72,7 +73,7 @@ function registerSyncMetrics(ctx: ServiceContext): void {
 
 export const syncModule: ServiceModule = {
   name: 'sync',
-  jobKinds: SYNC_JOB_KINDS,
+  jobKinds: [...SYNC_JOB_KINDS, ...GHL_TO_CIN7_JOB_KINDS],
   init(ctx) {
     ctx.hooks.ghlWebhookStored = async (trx, inboxId) => {
       await ctx.queue.send(inboxJob, { inboxId }, { trx });
@@ -101,6 +102,10 @@ export const syncModule: ServiceModule = {
       await startInboxProcessor({ store, queue, logger });
       return;
     }
+    // GHL → Cin7 (sync.ghlToCin7): its inbox handlers go to the engine's inbox processor.
+    const g2c = config.sync.ghlToCin7
+      ? ghlToCin7Service({ store, queue, config, logger, ghl: clients.ghl, cin7: clients.cin7, locationId })
+      : null;
     const sync = await startSyncService({
       store,
       queue,
@@ -110,7 +115,9 @@ export const syncModule: ServiceModule = {
       cin7: clients.cin7,
       locationId,
       connectionId: cin7ConnectionId(clients.cin7.accountId),
+      ...(g2c ? { inboxHandlers: { ghl: { ...defaultInboxHandlers().ghl, ...g2c.handlers } } } : {}),
     });
     ctx.onStopped(() => sync.close());
+    if (g2c) await g2c.start(sync.engine);
   },
 };

@@ -1,0 +1,197 @@
+/**
+ * GHL → Cin7 end to end, against both sandboxes with the service running: GHL users change DND,
+ * notes and tasks; signed webhooks reach the service; the Cin7 customer gets MarketingConsent and the
+ * profile summary in `Comments` in one read-modify-write; what Cin7 already holds is not rewritten;
+ * a deleted GHL contact is unlinked (the Cin7 customer stays). Every write is audited with its cause.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOCK_MARKER } from '../../../src/sync/summary/index.js';
+import { listAudit } from '../../../src/sync/repo/audit.js';
+import { type LinkRecord, allLinks, linkById } from '../../../src/sync/repo/links.js';
+import { getCustomerRecord } from '../../../src/sync/repo/customers.js';
+import { type G2cService, startG2cService } from './helpers.js';
+
+let s: G2cService;
+let links: LinkRecord[];
+
+beforeAll(async () => {
+  s = await startG2cService({ customers: 14, salesPerCustomer: 1, seed: 17, timeScale: 100 });
+  links = (await allLinks(s.h.t.store.db, s.h.clients.locationId)).filter((l) => l.state === 'linked');
+  if (links.length < 6) throw new Error(`only ${links.length} links`);
+  await s.settle();
+}, 180_000);
+
+afterAll(async () => {
+  await s?.stop();
+});
+
+const cin7Customer = (id: string) => s.h.sb.cin7.control.customer(id);
+const ghlId = (l: LinkRecord) => l.ghlContactId as string;
+
+describe('GHL → Cin7 through webhooks', () => {
+  it('a GHL DND change becomes MarketingConsent 3 in Cin7, in one read-modify-write, audited', async () => {
+    // A contact GHL has without DND, whose Cin7 consent is unknown (1) or an opt-in (2).
+    const link = links.find((l) => {
+      const consent = cin7Customer(l.cin7CustomerId)?.Contacts.find(
+        (c) => c.ID === l.cin7ContactId,
+      )?.MarketingConsent;
+      return s.h.sb.ghl.control.contact(ghlId(l))?.dnd === false && (consent === 1 || consent === 2);
+    }) as LinkRecord;
+    const consent = cin7Customer(link.cin7CustomerId)?.Contacts.find(
+      (c) => c.ID === link.cin7ContactId,
+    )?.MarketingConsent;
+    links = [link, ...links.filter((l) => l !== link)];
+    s.mark();
+    s.h.sb.ghl.control.editContact(ghlId(link), { dnd: true });
+    await s.settle();
+    const contact = cin7Customer(link.cin7CustomerId)?.Contacts.find((c) => c.ID === link.cin7ContactId);
+    expect(contact?.MarketingConsent).toBe(3);
+    expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': 1 } });
+    const audit = await listAudit(s.h.t.store.db, { ghlContactId: ghlId(link), limit: 5 });
+    // The same write carried the profile (the summary's header: contact id and link).
+    expect(audit.map((a) => a.action).sort()).toEqual(['create', 'profile', 'update']);
+    expect(audit.find((a) => a.action === 'update')).toMatchObject({
+      direction: 'ghl_to_cin7',
+      action: 'update',
+      cause: 'webhook',
+      fields: ['dnd'],
+      before: { dnd: consent === 1 ? null : false },
+      after: { dnd: true },
+    });
+    // The link now holds GHL's hash: the same value again changes nothing.
+    s.mark();
+    s.h.sb.ghl.control.editContact(ghlId(link), { city: 'Elsewhere' });
+    await s.settle();
+    expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+  }, 60_000);
+
+  it("a GHL note reaches the summary in Comments; the users' text above it is kept", async () => {
+    const link = links[1] as LinkRecord;
+    s.h.sb.cin7.control.editCustomer(link.cin7CustomerId, { Comments: 'Pays by cheque.' });
+    await s.settle();
+    s.mark();
+    s.h.sb.ghl.control.addNote(ghlId(link), { body: 'Asked about the spring catalogue' });
+    await s.settle();
+    const comments = cin7Customer(link.cin7CustomerId)?.Comments ?? '';
+    expect(comments.startsWith(`Pays by cheque.\n\n${BLOCK_MARKER}\n`)).toBe(true);
+    expect(comments).toContain(`GHL contact ${ghlId(link)}: https://app.gohighlevel.com/v2/location/`);
+    expect(comments).toMatch(/Notes \(1\):\n- \d{4}-\d{2}-\d{2} Asked about the spring catalogue$/);
+    expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': 1 } });
+    const [row] = await listAudit(s.h.t.store.db, { cin7CustomerId: link.cin7CustomerId, limit: 1 });
+    expect(row).toMatchObject({ action: 'profile', fields: ['Comments'], cause: 'webhook' });
+    expect((row?.before as { Comments?: string } | undefined)?.Comments).toBe('Pays by cheque.');
+    expect((row?.after as { Comments?: string } | undefined)?.Comments).toBe(comments);
+  }, 60_000);
+
+  it('a task change reaches the summary; an unchanged summary is not rewritten', async () => {
+    const link = links[1] as LinkRecord;
+    s.mark();
+    const task = s.h.sb.ghl.control.addTask(ghlId(link), {
+      title: 'Send the quote',
+      dueDate: '2030-01-15T00:00:00.000Z',
+    });
+    await s.settle();
+    expect(cin7Customer(link.cin7CustomerId)?.Comments).toContain(
+      'Open tasks (1):\n- [due 2030-01-15] Send the quote',
+    );
+    expect(s.writes().cin7).toEqual({ 'cin7.customers.update': 1 });
+
+    // A task created completed: only open tasks are listed, so the summary is the same.
+    s.mark();
+    const before = s.h.sb.cin7.control.calls().byRoute['cin7.customers.get'] ?? 0;
+    s.h.sb.ghl.control.addTask(ghlId(link), { title: 'Already done', completed: true });
+    await s.settle();
+    expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+    // Decided on the stored snapshot: not even a Cin7 read.
+    expect(s.h.sb.cin7.control.calls().byRoute['cin7.customers.get'] ?? 0).toBe(before);
+
+    s.mark();
+    s.h.sb.ghl.control.completeTask(ghlId(link), task.id as string);
+    await s.settle();
+    expect(cin7Customer(link.cin7CustomerId)?.Comments).not.toContain('Send the quote');
+    expect(s.writes().cin7).toEqual({ 'cin7.customers.update': 1 });
+  }, 60_000);
+
+  it('a 5,000-character history is cut to the 2,000 characters of Comments with the marker; a burst is one write', async () => {
+    const link = links[2] as LinkRecord;
+    s.h.sb.cin7.control.editCustomer(link.cin7CustomerId, { Comments: '' });
+    await s.settle();
+    s.mark();
+    for (let i = 0; i < 50; i++) {
+      s.h.sb.ghl.control.addNote(ghlId(link), { body: `${String(i).padStart(2, '0')}${'n'.repeat(98)}` });
+      await new Promise((r) => setTimeout(r, 3)); // distinct times, so "newest first" is one order
+    }
+    await s.settle();
+    const comments = cin7Customer(link.cin7CustomerId)?.Comments ?? '';
+    expect(comments.length).toBeLessThanOrEqual(2000);
+    expect(comments.length).toBeGreaterThan(1800);
+    const lines = comments.split('\n');
+    const shown = lines.filter((l) => /^- \d{4}-\d{2}-\d{2} \d\dn+$/.test(l));
+    const marker = /^… \((\d+) more in GHL\)$/.exec(lines.at(-1) ?? '');
+    expect(marker).not.toBeNull();
+    expect(shown.length + Number(marker?.[1])).toBe(50);
+    // Newest first: the last notes written, in reverse order.
+    expect(shown.map((l) => l.slice(13, 15))).toEqual(
+      Array.from({ length: shown.length }, (_, i) => String(49 - i).padStart(2, '0')),
+    );
+    const puts = s.writes().cin7['cin7.customers.update'] ?? 0;
+    expect(puts).toBeGreaterThanOrEqual(1);
+    expect(puts).toBeLessThanOrEqual(3);
+  }, 90_000);
+
+  it('TaskCreate without contactId (GHL bug) reaches the right customer through the task search', async () => {
+    const link = links[3] as LinkRecord;
+    s.h.sb.ghl.control.set({ taskCreateBug: true });
+    try {
+      s.mark();
+      const searches = s.h.sb.ghl.control.stats().byRoute['ghl.tasks.search'] ?? 0;
+      s.h.sb.ghl.control.addTask(ghlId(link), {
+        title: 'Bugged task payload',
+        dueDate: '2031-02-03T00:00:00.000Z',
+      });
+      await s.settle();
+      const delivered = s.h.sb.ghl.control
+        .deliveries()
+        .filter((d) => d.type === 'TaskCreate')
+        .at(-1);
+      expect(JSON.parse(delivered?.body ?? '{}').contactId).toBeUndefined();
+      expect(cin7Customer(link.cin7CustomerId)?.Comments).toContain('- [due 2031-02-03] Bugged task payload');
+      expect((s.h.sb.ghl.control.stats().byRoute['ghl.tasks.search'] ?? 0) - searches).toBe(1);
+    } finally {
+      s.h.sb.ghl.control.set({ taskCreateBug: false });
+    }
+  }, 60_000);
+
+  it('a deleted GHL contact is unlinked and recorded in the profile; nothing is written to Cin7', async () => {
+    const link = links[4] as LinkRecord;
+    s.mark();
+    s.h.sb.ghl.control.deleteContact(ghlId(link));
+    await s.settle();
+    expect((await linkById(s.h.t.store.db, link.id))?.state).toBe('unlinked');
+    expect(cin7Customer(link.cin7CustomerId)?.Status).toBe('Active');
+    const audit = await listAudit(s.h.t.store.db, { ghlContactId: ghlId(link), limit: 5 });
+    expect(audit.find((a) => a.action === 'unlink')).toMatchObject({
+      direction: 'ghl_to_cin7',
+      cause: 'webhook',
+      before: { link: ghlId(link) },
+      after: { link: null },
+    });
+    const profile = (await getCustomerRecord(s.h.t.store.db, link.cin7CustomerId))?.profile as {
+      contacts: Array<{ ghlContactId: string; linkState: string; warnings: string[] }>;
+    };
+    const entry = profile.contacts.find((c) => c.ghlContactId === ghlId(link));
+    expect(entry?.linkState).toBe('unlinked');
+    expect(entry?.warnings.join(' ')).toMatch(/was deleted in GHL/);
+    // A Cin7 write would make the engine create the contact again (an echo): none is made.
+    expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+  }, 60_000);
+
+  it('a new GHL contact changes nothing in Cin7 while creating customers is off (the default)', async () => {
+    const before = s.h.sb.cin7.customers().length;
+    s.mark();
+    s.h.sb.ghl.control.createContact({ firstName: 'Walk', lastName: 'In', email: 'walk.in@example.com' });
+    await s.settle();
+    expect(s.h.sb.cin7.customers().length).toBe(before);
+    expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+  }, 60_000);
+});
