@@ -24,10 +24,16 @@ import {
   reverse,
 } from '../mapping/index.js';
 import { recordAudit } from '../repo/audit.js';
-import { customerIdsByEmail, upsertSnapshots } from '../repo/customers.js';
+import { customerIdsByEmail } from '../repo/customers.js';
 import { uniqueViolation } from '../repo/db-errors.js';
 import { identityHolder, insertFoundLink, updateLink } from '../repo/links.js';
-import { type InboundRow, createIntent, finishInbound, saveCreateIntent } from './repo.js';
+import {
+  type InboundRow,
+  createIntent,
+  finishInbound,
+  saveCreateIntent,
+  storeCreatedCustomer,
+} from './repo.js';
 import type { GhlToCin7Deps } from './types.js';
 
 /** What happened to a new GHL contact. */
@@ -178,6 +184,14 @@ export async function createFromContact(
   const email = text(values.fields.email);
   const phone = text(values.fields.phone);
   if (!email && !phone) return skip('it has neither email nor phone, so it cannot be matched safely later');
+  // A lost answer of an earlier attempt: the customer exists under a name tried then.
+  for (const n of intent?.names ?? []) {
+    const found = await findByName(deps, n, email, phone, signal);
+    if (found) {
+      await linkCreated(deps, row, found, contact, values, intent?.names ?? [], 'found');
+      return { outcome: 'found', cin7CustomerId: found.ID, name: found.Name, reason: null };
+    }
+  }
   for (const [field, value] of [
     ['email', email],
     ['phone', phone],
@@ -214,18 +228,9 @@ export async function createFromContact(
   const body = newCustomerBody(values, deps.mapping, defaults, fullName || base);
   if (company) body.IsLegalEntity = true;
 
-  // A lost answer of an earlier attempt: the customer exists under a name tried then.
-  let created: Cin7Customer | null = null;
-  let outcome: CreateOutcome['outcome'] = 'created';
-  for (const n of intent?.names ?? []) {
-    created = await findByName(deps, n, email, phone, signal);
-    if (created) {
-      outcome = 'found';
-      break;
-    }
-  }
   const tried = [...(intent?.names ?? [])];
-  if (!created) {
+  let created: Cin7Customer | null = null;
+  {
     const taken = await takenNames(deps, names);
     for (const name of names) {
       if (taken.has(name.trim().toLowerCase())) continue;
@@ -264,8 +269,8 @@ export async function createFromContact(
   }
   if (!created) return skip(`every name the rule gives is taken in Cin7 (${names[0]} …)`);
   await deps.hooks?.afterCin7Write?.({ kind: 'create', cin7CustomerId: created.ID, ghlContactIds: [id] });
-  await linkCreated(deps, row, created, contact, values, tried, outcome);
-  return { outcome, cin7CustomerId: created.ID, name: created.Name, reason: null };
+  await linkCreated(deps, row, created, contact, values, tried, 'created');
+  return { outcome: 'created', cin7CustomerId: created.ID, name: created.Name, reason: null };
 }
 
 /** Records the new customer, links its contact (hashes of what each side holds), audits. */
@@ -294,15 +299,7 @@ async function linkCreated(
   const email = text(values.fields.email);
   const phone = text(values.fields.phone);
   await deps.store.transaction(async (trx) => {
-    await upsertSnapshots(trx, [
-      {
-        customer: created,
-        modifiedAt: modified === null ? null : new Date(modified),
-        aggregates: null,
-        ruleTags: [],
-        ruleReasons: [],
-      },
-    ]);
+    await storeCreatedCustomer(trx, created, modified === null ? null : new Date(modified));
     if (c) {
       try {
         const link = await insertFoundLink(
@@ -355,7 +352,53 @@ async function linkCreated(
   });
 }
 
-/** Names among `names` that Cin7 customers have (the store first; Cin7's name filter for the rest). */
+/**
+ * A create whose answer was lost, whose customer the engine linked meanwhile (its email matched):
+ * the write is still ours, so it is audited, and the intent closed.
+ *
+ * @example
+ * await adoptLinkedCreate(deps, row, customerId);
+ */
+export async function adoptLinkedCreate(
+  deps: GhlToCin7Deps,
+  row: InboundRow,
+  customerId: string,
+): Promise<void> {
+  const db = deps.store.db;
+  const intent = await createIntent(db, deps.locationId, row.ghlContactId);
+  if (intent?.state !== 'pending') return;
+  const customer = await db
+    .selectFrom('customers')
+    .select('name')
+    .where('cin7_customer_id', '=', customerId)
+    .executeTakeFirst();
+  const ours = intent.names.some(
+    (n) => n.trim().toLowerCase() === (customer?.name ?? '').trim().toLowerCase(),
+  );
+  await deps.store.transaction(async (trx) => {
+    if (ours) {
+      await recordAudit(trx, {
+        direction: 'ghl_to_cin7',
+        action: 'create',
+        cause: row.cause,
+        cin7CustomerId: customerId,
+        cin7ContactId: null,
+        ghlContactId: row.ghlContactId,
+        fields: ['Name', 'Contacts'],
+        after: { Name: customer?.name ?? null },
+        details: { names: intent.names, found: true, linkedBy: 'sync' },
+      });
+    }
+    await saveCreateIntent(trx, deps.locationId, row.ghlContactId, {
+      state: ours ? 'created' : 'skipped',
+      names: intent.names,
+      cin7CustomerId: ours ? customerId : null,
+      reason: ours ? null : `linked by the sync to Cin7 customer ${customerId}`,
+    });
+  });
+}
+
+/** Names among `names` that Cin7 customers have, as the store knows them (Cin7 refuses the rest). */
 async function takenNames(deps: GhlToCin7Deps, names: string[]): Promise<Set<string>> {
   const rows = await deps.store.db
     .selectFrom('customers')

@@ -569,4 +569,3 @@ function dateOf(v: unknown): Date | null {
   const ms = parseCin7Date(v);
   return ms === null ? null : new Date(ms);
 }
-

@@ -223,6 +223,31 @@ export async function storeWrittenSnapshot(
   await q.execute();
 }
 
+/**
+ * Stores a customer we created from a GHL contact, not dirty: its link already holds both sides'
+ * hashes, so there is nothing to write back; the feed's next read of it (with its rule tags) marks
+ * it dirty as usual. A row the feed stored first is left as it is.
+ */
+export async function storeCreatedCustomer(
+  db: Kysely<Database>,
+  customer: Cin7Customer,
+  modifiedAt: Date | null,
+): Promise<void> {
+  await db
+    .insertInto('customers')
+    .values({
+      cin7_customer_id: customer.ID,
+      name: customer.Name,
+      status: customer.Status,
+      snapshot: JSON.stringify(customer),
+      cin7_modified_at: modifiedAt,
+      cin7_changed_at: modifiedAt,
+      dirty: false,
+    })
+    .onConflict((oc) => oc.column('cin7_customer_id').doNothing())
+    .execute();
+}
+
 /** Replaces the stored profile (the engine's `customers.profile`) of one customer. */
 export async function saveProfileJson(
   db: Kysely<Database>,
@@ -299,15 +324,6 @@ export async function takeUnseenTasks(
     .returning(['task_id', 'ghl_contact_id'])
     .execute();
   return rows.map((r) => ({ id: r.task_id, ghlContactId: r.ghl_contact_id }));
-}
-
-export async function seenTaskCount(db: Kysely<Database>, locationId: string): Promise<number> {
-  const row = await db
-    .selectFrom('ghl_tasks_seen')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('location_id', '=', locationId)
-    .executeTakeFirstOrThrow();
-  return row.n;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import type { Store } from '../../store/open.js';
 import type { EngineDeps } from '../engine/types.js';
 import type { InboxHandlers } from '../inbox/processor.js';
 import { type MappingConfig, loadMapping } from '../mapping/index.js';
-import { createFromContact } from './create.js';
+import { adoptLinkedCreate, createFromContact } from './create.js';
 import { ghlToCin7Handlers, noteGhlChange } from './events.js';
 import {
   GHL_TO_CIN7_JOB_KINDS,
@@ -57,6 +57,7 @@ export async function processInbound(
     .executeTakeFirst();
   if (link?.state === 'linked') {
     // Linked meanwhile (the engine created or matched it): its customer's work now.
+    await adoptLinkedCreate(deps, row, link.cin7_customer_id);
     await moveInbound(deps.store.db, row, link.cin7_customer_id);
     return pullLocked(deps, link.cin7_customer_id, signal);
   }

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { GhlTask } from '../../ghl/types.js';
-import { markTasksSeen, seenTaskCount, seenTasks, takeUnseenTasks } from './repo.js';
+import { getCheckpoint, putCheckpoint } from '../../store/checkpoints.js';
+import { markTasksSeen, seenTasks, takeUnseenTasks } from './repo.js';
 import type { GhlToCin7Deps } from './types.js';
 
 const PAGE = 100;
@@ -80,7 +81,8 @@ export async function pollTasks(
 ): Promise<TaskPollReport> {
   const db = deps.store.db;
   const passId = Date.now();
-  const baseline = (await seenTaskCount(db, deps.locationId)) === 0;
+  const checkpoint = `ghl.poll.tasks:${deps.locationId}`;
+  const baseline = (await getCheckpoint(db, checkpoint)) === null;
   const changed = new Set<string>();
   let tasks = 0;
   let pages = 0;
@@ -112,5 +114,6 @@ export async function pollTasks(
   }
   const ids = [...changed];
   if (ids.length > 0) await onChanged(ids);
+  await putCheckpoint(db, checkpoint, { passId, tasks });
   return { tasks, pages, changedContacts: ids, baseline };
 }

@@ -72,7 +72,13 @@ const CIN7_WRITES = ['cin7.customers.create', 'cin7.customers.update'];
  * try { ... await s.settle(); } finally { await s.stop(); }
  */
 export async function startG2cService(
-  options: HarnessOptions & { debounceMs?: number; initialSync?: boolean; concurrency?: number } = {},
+  options: HarnessOptions & {
+    debounceMs?: number;
+    initialSync?: boolean;
+    concurrency?: number;
+    /** Schedule the GHL polls (default false: tests run them by hand). */
+    polling?: boolean;
+  } = {},
 ): Promise<G2cService> {
   const h = await startHarness({
     ...options,
@@ -103,7 +109,7 @@ export async function startG2cService(
       cin7: h.clients.cin7,
       locationId: h.clients.locationId,
       debounceMs: options.debounceMs ?? 1000,
-      polling: false,
+      polling: options.polling ?? false,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
     sync = await startSyncService({
