@@ -46,6 +46,11 @@ export class ServiceClient {
     registerSecret(token);
   }
 
+  /** The same client with another timeout per call (a route that works long: retrying many records). */
+  withTimeout(timeoutMs: number): ServiceClient {
+    return new ServiceClient(this.url, this.token, { ...this.options, timeoutMs });
+  }
+
   /**
    * Any status: the parsed JSON body and the status (for routes whose errors carry data, e.g. 502
    * from `POST /api/ops/{name}`).

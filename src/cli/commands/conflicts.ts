@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors/index.js';
 import { type ConflictRecord, getConflict, listConflicts } from '../../sync/conflicts/repo.js';
-import { type Take, resolveConflict } from '../../sync/conflicts/resolve.js';
+import { type ResolveResult, type Take, resolveConflict } from '../../sync/conflicts/resolve.js';
 import { createSyncClients } from '../../sync/engine/clients.js';
 import { runCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { withStore } from '../store-access.js';
+import { plain } from '../remote.js';
+import { withStoreOrService } from '../service-client.js';
 
 const STATUSES = ['open', 'resolved', 'superseded', 'all'] as const;
 
@@ -15,12 +16,26 @@ function value(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-function when(d: Date | null): string {
-  return d ? d.toISOString() : 'unknown';
+function when(d: string | null): string {
+  return d ?? 'unknown';
 }
 
+/** A conflict as `conflicts list|show --json` prints it (and `GET /api/conflicts` answers it). */
+type ConflictJson = Omit<
+  ConflictRecord,
+  'cin7ChangedAt' | 'ghlChangedAt' | 'createdAt' | 'updatedAt' | 'resolvedAt'
+> & {
+  cin7ChangedAt: string | null;
+  ghlChangedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+};
+
+type ResolveJson = Omit<ResolveResult, 'conflict'> & { conflict: ConflictJson };
+
 /** One line per conflict. */
-function line(c: ConflictRecord): string {
+function line(c: ConflictJson): string {
   const outcome =
     c.status === 'open'
       ? 'open'
@@ -31,7 +46,7 @@ function line(c: ConflictRecord): string {
 }
 
 /** The whole conflict, for `show`. */
-function detail(c: ConflictRecord): string {
+function detail(c: ConflictJson): string {
   return [
     `Conflict #${c.id}: field ${c.field}, ${c.status}`,
     `  Cin7 customer ${c.cin7CustomerId}, contact ${c.cin7ContactId}; GHL contact ${c.ghlContactId ?? '?'} (location ${c.locationId})`,
@@ -44,14 +59,17 @@ function detail(c: ConflictRecord): string {
           `  resolved ${when(c.resolvedAt)} by ${c.resolvedBy ?? '?'}: ${c.resolution} → ${value(c.resolvedValue)}`,
         ]
       : []),
-    `  found by run ${c.runId ?? '?'} at ${c.createdAt.toISOString()}`,
+    `  found by run ${c.runId ?? '?'} at ${c.createdAt}`,
     ...(c.status === 'open'
       ? [`  resolve: cin7-ghl conflicts resolve ${c.id} --take cin7 | --take ghl | --take value '<value>'`]
       : []),
   ].join('\n');
 }
 
-/** `cin7-ghl conflicts list|show <id>|resolve <id> --take cin7|ghl|value '<v>'`. */
+/**
+ * `cin7-ghl conflicts list|show <id>|resolve <id> --take cin7|ghl|value '<v>'`. While a service holds
+ * the embedded store: `GET /api/conflicts`, `GET /api/conflicts/{id}`, `POST /api/conflicts/{id}/resolve`.
+ */
 export function registerConflictsCommands(program: Command): void {
   const conflicts = program
     .command('conflicts')
@@ -74,13 +92,27 @@ export function registerConflictsCommands(program: Command): void {
             `use one of ${STATUSES.join(', ')}`,
           );
         }
-        const rows = await withStore(ctx, (store) =>
-          listConflicts(store.db, {
-            status: status as (typeof STATUSES)[number],
-            ...(opts.customer ? { cin7CustomerId: opts.customer } : {}),
-            limit: Math.max(1, Number(opts.limit) || 100),
-          }),
-        );
+        const limit = Math.max(1, Math.min(10_000, Math.trunc(Number(opts.limit)) || 100));
+        const rows = await withStoreOrService(ctx, {
+          local: async (store) =>
+            plain<ConflictJson[]>(
+              await listConflicts(store.db, {
+                status: status as (typeof STATUSES)[number],
+                ...(opts.customer ? { cin7CustomerId: opts.customer } : {}),
+                limit,
+              }),
+            ),
+          remote: async (api) =>
+            (
+              await api.get<{ conflicts: ConflictJson[] }>(
+                `/api/conflicts?${new URLSearchParams({
+                  status,
+                  ...(opts.customer ? { customerId: opts.customer } : {}),
+                  limit: String(limit),
+                })}`,
+              )
+            ).conflicts,
+        });
         ctx.out.result(
           rows,
           rows.length === 0
@@ -96,7 +128,13 @@ export function registerConflictsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (ctx, id: string) => {
-        const c = await withStore(ctx, (store) => getConflict(store.db, id));
+        const c = await withStoreOrService(ctx, {
+          local: async (store) => plain<ConflictJson | null>(await getConflict(store.db, id)),
+          remote: async (api) => {
+            const r = await api.raw('GET', `/api/conflicts/${encodeURIComponent(id)}`);
+            return r.status === 404 ? null : api.ok<ConflictJson>(r, `GET /api/conflicts/${id}`);
+          },
+        });
         if (!c)
           throw new InputError(
             'conflicts show',
@@ -142,17 +180,22 @@ export function registerConflictsCommands(program: Command): void {
             'pass --take cin7, --take ghl or --take value',
           );
         }
-        const result = await withStore(ctx, async (store) => {
-          const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
-          try {
-            return await resolveConflict(
-              { store, config: ctx.config, logger: ctx.logger, ...clients },
-              id,
-              take,
-            );
-          } finally {
-            await clients.close();
-          }
+        const result = await withStoreOrService(ctx, {
+          local: async (store) => {
+            const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
+            try {
+              return plain<ResolveJson>(
+                await resolveConflict(
+                  { store, config: ctx.config, logger: ctx.logger, ...clients },
+                  id,
+                  take,
+                ),
+              );
+            } finally {
+              await clients.close();
+            }
+          },
+          remote: (api) => api.post<ResolveJson>(`/api/conflicts/${encodeURIComponent(id)}/resolve`, take),
         });
         const wrote = [
           ...(result.written.ghl.length > 0 ? ['GHL'] : []),

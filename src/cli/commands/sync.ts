@@ -4,7 +4,8 @@ import { createSyncClients } from '../../sync/engine/clients.js';
 import { type RunProgress, type SyncRunReport, runSync } from '../../sync/engine/run.js';
 import { type CommandContext, runCommand } from '../context.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { withStore } from '../store-access.js';
+import { type FollowProgress, followServiceRun, plain } from '../remote.js';
+import { withStoreOrService } from '../service-client.js';
 
 /** The fields `sync run --json` prints, exactly (plus `error` on exit 1). */
 export function runJson(r: SyncRunReport): Record<string, unknown> {
@@ -30,6 +31,8 @@ export function runExitCode(r: SyncRunReport): ExitCode {
 /**
  * `cin7-ghl sync run [--full] [--json]`: one pass in the foreground, to completion. Progress on
  * stderr (a bar with rate and ETA on a terminal, plain lines otherwise); the result on stdout.
+ * While a service holds the embedded store, the service runs the pass and the command follows it
+ * (same progress, same report, same exit code; Ctrl-C asks the service to stop it).
  */
 export function registerSyncCommands(program: Command): void {
   const sync = program.command('sync').description('Cin7 → GHL sync');
@@ -61,16 +64,32 @@ export function registerSyncCommands(program: Command): void {
         const progress = progressReporter(ctx);
         let report: SyncRunReport;
         try {
-          report = await withStore(ctx, async (store) => {
-            const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
-            try {
-              return await runSync(
-                { store, config: ctx.config, logger: ctx.logger, ...clients },
-                { full: opts.full === true, concurrency, onProgress: progress.update, signal: stop.signal },
-              );
-            } finally {
-              await clients.close();
-            }
+          report = await withStoreOrService(ctx, {
+            local: async (store) => {
+              const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
+              try {
+                return plain<SyncRunReport>(
+                  await runSync(
+                    { store, config: ctx.config, logger: ctx.logger, ...clients },
+                    {
+                      full: opts.full === true,
+                      concurrency,
+                      onProgress: progress.update,
+                      signal: stop.signal,
+                    },
+                  ),
+                );
+              } finally {
+                await clients.close();
+              }
+            },
+            // The service runs the same pass (its run control, one run at a time) and reports it whole.
+            remote: (api) =>
+              followServiceRun<SyncRunReport>(
+                api,
+                { kind: 'sync', full: opts.full === true, concurrency },
+                { onProgress: progress.follow, signal: stop.signal },
+              ),
           });
         } catch (e) {
           progress.end();
@@ -148,39 +167,48 @@ const PHASES: Record<RunProgress['phase'], string> = {
 };
 
 /** Progress on stderr: a bar with rate and ETA on a terminal, a plain line every few seconds otherwise. */
-function progressReporter(ctx: CommandContext): { update: (p: RunProgress) => void; end: () => void } {
+function progressReporter(ctx: CommandContext): {
+  update: (p: RunProgress) => void;
+  /** The same, from a run followed through the service (its phases before the pass are skipped). */
+  follow: (p: FollowProgress) => void;
+  end: () => void;
+} {
   const tty = process.stderr.isTTY === true;
   let phase: RunProgress['phase'] | null = null;
   let phaseStart = Date.now();
   let lastLine = 0;
   let drawn = false;
   const write = (s: string) => process.stderr.write(s);
-  return {
-    update(p) {
-      if (p.phase !== phase) {
-        if (drawn) write('\n');
-        drawn = false;
-        phase = p.phase;
-        phaseStart = Date.now();
-        if (p.phase === 'done') return;
-        if (!tty) ctx.out.info(`${PHASES[p.phase]}…`);
-      }
+  const update = (p: RunProgress) => {
+    if (p.phase !== phase) {
+      if (drawn) write('\n');
+      drawn = false;
+      phase = p.phase;
+      phaseStart = Date.now();
       if (p.phase === 'done') return;
-      const seconds = (Date.now() - phaseStart) / 1000;
-      const rate = seconds > 0 ? p.done / seconds : 0;
-      const eta = p.total && rate > 0 ? Math.max(0, (p.total - p.done) / rate) : null;
-      const line = `${PHASES[p.phase]}: ${p.done}${p.total !== null ? `/${p.total}` : ''}${rate > 0 ? ` (${rate.toFixed(1)}/s${eta !== null ? `, ETA ${eta.toFixed(0)} s` : ''})` : ''}`;
-      if (tty) {
-        const width = 24;
-        const bar = p.total
-          ? `[${'#'.repeat(Math.round((p.done / p.total) * width)).padEnd(width, '-')}] `
-          : '';
-        write(`\r\u001b[2K${bar}${line}`);
-        drawn = true;
-      } else if (Date.now() - lastLine >= 5000 || (p.total !== null && p.done === p.total)) {
-        lastLine = Date.now();
-        ctx.out.info(line);
-      }
+      if (!tty) ctx.out.info(`${PHASES[p.phase]}…`);
+    }
+    if (p.phase === 'done') return;
+    const seconds = (Date.now() - phaseStart) / 1000;
+    const rate = seconds > 0 ? p.done / seconds : 0;
+    const eta = p.total && rate > 0 ? Math.max(0, (p.total - p.done) / rate) : null;
+    const line = `${PHASES[p.phase]}: ${p.done}${p.total !== null ? `/${p.total}` : ''}${rate > 0 ? ` (${rate.toFixed(1)}/s${eta !== null ? `, ETA ${eta.toFixed(0)} s` : ''})` : ''}`;
+    if (tty) {
+      const width = 24;
+      const bar = p.total
+        ? `[${'#'.repeat(Math.round((p.done / p.total) * width)).padEnd(width, '-')}] `
+        : '';
+      write(`\r\u001b[2K${bar}${line}`);
+      drawn = true;
+    } else if (Date.now() - lastLine >= 5000 || (p.total !== null && p.done === p.total)) {
+      lastLine = Date.now();
+      ctx.out.info(line);
+    }
+  };
+  return {
+    update,
+    follow(p) {
+      if (Object.hasOwn(PHASES, p.phase)) update(p as RunProgress);
     },
     end() {
       if (drawn) write('\n');

@@ -8,7 +8,9 @@ import type { ApiContext } from './context.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { opsRoutes } from './ops.js';
+import { previewRoutes } from './previews.js';
 import type { ApiRoute } from './route.js';
+import { runFollowRoutes } from './runs.js';
 import { secretRoutes } from './secrets.js';
 import { sessionRoutes } from './session.js';
 import { subscriptionRoutes } from './subscriptions.js';
@@ -28,7 +30,10 @@ export {
 } from './route.js';
 export { ApiRouter } from './router.js';
 
-/** The service's own routes, the sync's read routes included (status, runs, failures, profiles, audit). */
+/**
+ * The service's own routes: the sync's read routes (status, runs, failures, profiles, audit),
+ * following a run, and the previews (mapping, tag rules).
+ */
 export function coreApiRoutes(ctx: ApiContext): ApiRoute[] {
   return [
     ...sessionRoutes(ctx),
@@ -40,5 +45,7 @@ export function coreApiRoutes(ctx: ApiContext): ApiRoute[] {
     ...subscriptionRoutes(ctx),
     ...secretRoutes(ctx),
     ...syncRoutes(ctx),
+    ...runFollowRoutes(ctx),
+    ...previewRoutes(ctx),
   ];
 }

@@ -1,11 +1,13 @@
 /**
- * The sync's read routes, over G2's functions: status, runs, failures, profiles, audit. (Starting
- * runs, retrying failures, conflicts and reconcile come with the engine's and the reconciliation's
- * service seams, in the same pattern.)
+ * The sync's read routes, over G2's functions: status, runs, failures, profiles, audit. Starting
+ * runs, retrying failures and conflicts are the dashboard's control routes
+ * (`server/dashboard/control/routes.ts`); following a run and the previews are in `runs.ts` and
+ * `previews.ts`. The CLI calls the same routes while the service holds the embedded store.
  */
 import { z } from 'zod';
 import { MissingRecordError } from '../../errors/index.js';
 import { syncStatus } from '../../sync/engine/status.js';
+import { loadMapping } from '../../sync/mapping/index.js';
 import { findProfiles } from '../../sync/profile/read.js';
 import { listAudit } from '../../sync/repo/audit.js';
 import { type FailureRecord, getFailure, listFailures } from '../../sync/repo/failures.js';
@@ -65,6 +67,9 @@ const statusSchema = z.object({
   links: z.object({ pending: z.number(), linked: z.number(), unlinked: z.number() }),
   failures: z.object({ open: z.number(), byCode: z.record(z.string(), z.number()), latest: z.array(json) }),
   skipped: z.object({ contacts: z.number(), byReason: z.record(z.string(), z.number()) }),
+  conflicts: z
+    .object({ open: z.number(), resolved: z.number(), superseded: z.number() })
+    .describe('conflicts by status: the open ones wait for `conflicts resolve`'),
   runs: z.array(json),
   feeds: z.array(json),
 });
@@ -108,8 +113,10 @@ export function syncRoutes(ctx: ApiContext): ApiRoute[] {
       operationId: 'getSyncStatus',
       summary: 'Customers and links by state, open failures, skipped contacts, latest runs, feeds',
       tags: ['sync'],
+      query: z.object({ failures: limit(10_000, 20).describe('open failures to list') }),
       response: statusSchema,
-      handler: async () => (await syncStatus(ctx.store)) as z.input<typeof statusSchema>,
+      handler: async ({ query }) =>
+        (await syncStatus(ctx.store, { failures: query.failures })) as z.input<typeof statusSchema>,
     }),
     defineRoute({
       method: 'get',
@@ -137,7 +144,7 @@ export function syncRoutes(ctx: ApiContext): ApiRoute[] {
       query: z.object({
         status: z.enum(['open', 'resolved', 'all']).default('open'),
         customerId: z.string().optional().describe('a Cin7 customer id'),
-        limit: limit(1000, 100),
+        limit: limit(10_000, 100),
       }),
       response: z.object({ failures: z.array(failureSchema) }),
       handler: async ({ query }) => ({
@@ -176,6 +183,7 @@ export function syncRoutes(ctx: ApiContext): ApiRoute[] {
       handler: async ({ params }) => ({
         profiles: (await findProfiles(ctx.store, params.query, {
           locationId: ctx.config.ghl.locationId ?? null,
+          mapping: loadMapping(ctx.config),
         })) as unknown as Array<z.input<typeof profileSchema>>,
       }),
     }),

@@ -1,12 +1,13 @@
 /**
  * `cin7-ghl status`: what the sync knows, from the store alone (no API call): customers and links
- * by state, the open failures in plain words, contacts skipped, the latest runs, and where each
- * Cin7 change feed stands.
+ * by state, the open failures in plain words, contacts skipped, conflicts by status, the latest
+ * runs, and where each Cin7 change feed stands.
  */
 import { sql } from 'kysely';
 import type { FeedState } from '../../cin7/change-feed.js';
 import type { Store } from '../../store/open.js';
 import type { Json } from '../../store/schema.js';
+import { conflictCounts } from '../conflicts/repo.js';
 import { customerCounts } from '../repo/customers.js';
 import { failureCounts, listFailures } from '../repo/failures.js';
 import { linkCounts } from '../repo/links.js';
@@ -29,6 +30,8 @@ export interface SyncStatus {
     }>;
   };
   skipped: { contacts: number; byReason: Record<string, number> };
+  /** Conflicts by status: the open ones wait for `cin7-ghl conflicts resolve`. */
+  conflicts: { open: number; resolved: number; superseded: number };
   runs: Array<{
     id: string;
     kind: string;
@@ -60,12 +63,13 @@ export async function syncStatus(
   options: { failures?: number; runs?: number } = {},
 ): Promise<SyncStatus> {
   const db = store.db;
-  const [customers, links, fc, failures, runs] = await Promise.all([
+  const [customers, links, fc, failures, runs, conflicts] = await Promise.all([
     customerCounts(db),
     linkCounts(db),
     failureCounts(db),
     listFailures(db, { status: 'open', limit: options.failures ?? 20 }),
     listRuns(db, options.runs ?? 5),
+    conflictCounts(db),
   ]);
   const skippedRows = await db
     .selectFrom('customers')
@@ -104,6 +108,7 @@ export async function syncStatus(
       })),
     },
     skipped: { contacts: skipped, byReason },
+    conflicts,
     runs: runs.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -158,6 +163,11 @@ export function statusText(s: SyncStatus): string {
       lines.push(`  … and ${s.failures.open - s.failures.latest.length} more: \`cin7-ghl failures list\`.`);
     lines.push('Retry them after fixing the data: `cin7-ghl failures retry <id>` or `--all`.');
   }
+  lines.push(
+    s.conflicts.open === 0
+      ? 'Conflicts: none open.'
+      : `Conflicts: ${s.conflicts.open} open (both sides changed a field): \`cin7-ghl conflicts list\`, then \`cin7-ghl conflicts resolve <id> --take cin7|ghl|value\`.`,
+  );
   if (s.runs.length > 0) {
     lines.push('Latest runs:');
     for (const r of s.runs) {

@@ -14,7 +14,8 @@ import { type ApiRoute, defineRoute } from '../../api/route.js';
 import { listDeadLetters, rateBudget, scheduleInfo, searchRecords } from './data.js';
 import { runControlFor, syncDepsFrom } from './run-control.js';
 
-const liveRunSchema = z.object({
+/** A run this service started, as `GET /api/runs/live` answers it. */
+export const liveRunSchema = z.object({
   seq: z.number(),
   kind: z.enum(['sync', 'reconcile']),
   mode: z.string(),
@@ -41,6 +42,8 @@ const json = z.unknown();
 const conflictSchema = z.object({
   id: z.string(),
   runId: z.string().nullable(),
+  linkId: z.string(),
+  locationId: z.string().describe('the GHL location'),
   cin7CustomerId: z.string(),
   cin7ContactId: z.string(),
   ghlContactId: z.string().nullable(),
@@ -58,6 +61,7 @@ const conflictSchema = z.object({
   resolvedBy: z.string().nullable(),
   note: z.string().nullable(),
   createdAt: z.string(),
+  updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
 });
 
@@ -66,6 +70,8 @@ export function conflictJson(c: ConflictRecord): z.infer<typeof conflictSchema> 
   return {
     id: c.id,
     runId: c.runId,
+    linkId: c.linkId,
+    locationId: c.locationId,
     cin7CustomerId: c.cin7CustomerId,
     cin7ContactId: c.cin7ContactId,
     ghlContactId: c.ghlContactId,
@@ -83,6 +89,7 @@ export function conflictJson(c: ConflictRecord): z.infer<typeof conflictSchema> 
     resolvedBy: c.resolvedBy,
     note: c.note,
     createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
     resolvedAt: iso(c.resolvedAt),
   };
 }
@@ -164,19 +171,60 @@ export function controlRoutes(ctx: ApiContext): ApiRoute[] {
         full: z.boolean().optional().describe('sync: read everything again'),
         mode: z.enum(['plan', 'apply']).optional().describe('reconcile: plan (default) writes nothing'),
         policy: z.enum(['owner', 'newest', 'manual']).optional().describe('reconcile: conflict policy'),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe('customers synced (sync, up to 64) or records applied (reconcile, up to 16) at once'),
+        feeds: z
+          .enum(['both', 'customers', 'sales'])
+          .optional()
+          .describe('sync: which Cin7 change feeds to read (default both)'),
+        cause: z.enum(['poll', 'manual']).optional().describe('sync: recorded in the audit (default manual)'),
+        trigger: z
+          .enum(['manual', 'simulate'])
+          .optional()
+          .describe('recorded on the run (default manual; `simulate` for `trigger simulate`)'),
+        budget: z
+          .boolean()
+          .optional()
+          .describe("reconcile: keep reconcile.dailyHeadroom of GHL's daily budget, as scheduled runs do"),
+        fresh: z
+          .boolean()
+          .optional()
+          .describe('reconcile: start over instead of resuming a run a killed process left'),
       }),
       response: z.object({ run: liveRunSchema }),
       status: 201,
       errors: [409],
       // A run going on, or an account not connected, answers 409 (their errors carry that status).
-      handler: async ({ body }) => ({
-        run: await runControlFor(ctx).start({
-          kind: body.kind,
-          ...(body.full !== undefined ? { full: body.full } : {}),
-          ...(body.mode ? { mode: body.mode } : {}),
-          ...(body.policy ? { policy: body.policy } : {}),
-        }),
-      }),
+      handler: async ({ body }) => {
+        if (body.kind === 'reconcile' && body.concurrency !== undefined && body.concurrency > 16) {
+          throw new InputError(
+            'body concurrency',
+            `${body.concurrency} is more than a reconciliation applies at once (16)`,
+            'send a concurrency from 1 to 16',
+          );
+        }
+        return {
+          run: await runControlFor(ctx).start({
+            kind: body.kind,
+            ...(body.full !== undefined ? { full: body.full } : {}),
+            ...(body.mode ? { mode: body.mode } : {}),
+            ...(body.policy ? { policy: body.policy } : {}),
+            ...(body.concurrency !== undefined ? { concurrency: body.concurrency } : {}),
+            ...(body.feeds && body.feeds !== 'both'
+              ? { feeds: { customers: body.feeds === 'customers', sales: body.feeds === 'sales' } }
+              : {}),
+            ...(body.cause ? { cause: body.cause } : {}),
+            ...(body.trigger ? { trigger: body.trigger } : {}),
+            ...(body.budget !== undefined ? { budget: body.budget } : {}),
+            ...(body.fresh !== undefined ? { fresh: body.fresh } : {}),
+          }),
+        };
+      },
     }),
     defineRoute({
       method: 'get',

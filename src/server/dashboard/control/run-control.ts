@@ -7,11 +7,15 @@
  */
 import { cin7ConnectionId } from '../../../cin7/connection.js';
 import { AppError, errorMessage, isAppError } from '../../../errors/index.js';
-import type { SyncRunDeps } from '../../../sync/engine/run.js';
-import { runSync } from '../../../sync/engine/run.js';
+import { type SyncRunDeps, type SyncRunReport, runSync } from '../../../sync/engine/run.js';
 import { runReconcile } from '../../../sync/reconcile/run.js';
 import { liveRun } from '../../../sync/repo/runs.js';
-import type { ClassCounts, PlanChange, ReconcileDeps } from '../../../sync/reconcile/types.js';
+import type {
+  ClassCounts,
+  PlanChange,
+  ReconcileDeps,
+  ReconcileReport,
+} from '../../../sync/reconcile/types.js';
 import type { ApiContext } from '../../api/context.js';
 
 export type RunKind = 'sync' | 'reconcile';
@@ -27,6 +31,16 @@ export interface StartRun {
   policy?: 'owner' | 'newest' | 'manual';
   /** Recorded on the run (default `manual`). */
   trigger?: string;
+  /** Customers synced (sync) or records applied (reconcile) at once (default the run's own). */
+  concurrency?: number;
+  /** sync: which change feeds to read (default both; `trigger simulate cin7.poll.*` reads one). */
+  feeds?: { customers: boolean; sales: boolean };
+  /** sync: recorded in the audit (default `manual`). */
+  cause?: 'webhook' | 'poll' | 'reconcile' | 'manual';
+  /** reconcile: keep `reconcile.dailyHeadroom` of GHL's daily budget, as scheduled runs do. */
+  budget?: boolean;
+  /** reconcile: start over instead of resuming a run a killed process left. */
+  fresh?: boolean;
 }
 
 /** A run this process started, as it stands. */
@@ -135,6 +149,10 @@ export class RunControl {
   #current: LiveRun | null = null;
   #running: Promise<void> | null = null;
   #lastPlan: LastPlan | null = null;
+  /** The whole report of the current (or last) run, for the CLI following it (`report`). */
+  #report: { seq: number; report: SyncRunReport | ReconcileReport | null } | null = null;
+  /** Stops the current run alone (`stop`); the service's shutdown stops it through `#stop`. */
+  #runStop: AbortController | null = null;
   readonly #ctx: ApiContext;
   readonly #stop = new AbortController();
 
@@ -146,8 +164,32 @@ export class RunControl {
   live(): LiveRun | null {
     const c = this.#current;
     if (!c) return null;
-    if (c.finishedAt && Date.now() - Date.parse(c.finishedAt) > KEEP_FINISHED_MS) return null;
+    if (c.finishedAt && Date.now() - Date.parse(c.finishedAt) > KEEP_FINISHED_MS) {
+      this.#report = null;
+      return null;
+    }
     return { ...c };
+  }
+
+  /**
+   * Run `seq` as it stands and, once it ended, its whole report (null while it runs, or when it
+   * failed before producing one: `error` says why). Null when `seq` is not this process's current
+   * or last run, or ended too long ago.
+   *
+   * @example
+   * const r = runControlFor(ctx).report(live.seq); // { live, report }
+   */
+  report(seq: number): { live: LiveRun; report: SyncRunReport | ReconcileReport | null } | null {
+    const live = this.live();
+    if (!live || live.seq !== seq) return null;
+    return { live, report: this.#report?.seq === seq ? this.#report.report : null };
+  }
+
+  /** Asks run `seq` to stop (after the records in progress); false when it is not running. */
+  stop(seq: number): boolean {
+    if (this.#current?.seq !== seq || this.#current.status !== 'running') return false;
+    this.#runStop?.abort();
+    return true;
   }
 
   /** The last reconciliation this process ran (plan or apply), with its differences. */
@@ -193,6 +235,10 @@ export class RunControl {
       error: null,
     };
     this.#current = live;
+    this.#report = { seq: live.seq, report: null };
+    const runStop = new AbortController();
+    this.#runStop = runStop;
+    const signal = AbortSignal.any([this.#stop.signal, runStop.signal]);
     const onProgress = (p: { phase: string; done: number; total: number | null }) => {
       live.phase = p.phase;
       live.done = p.done;
@@ -220,9 +266,13 @@ export class RunControl {
         const r = await runSync(deps, {
           full: what.full === true,
           onProgress,
-          signal: this.#stop.signal,
+          signal,
           trigger: live.trigger,
+          ...(what.concurrency !== undefined ? { concurrency: what.concurrency } : {}),
+          ...(what.feeds ? { feeds: what.feeds } : {}),
+          ...(what.cause ? { cause: what.cause } : {}),
         });
+        this.#report = { seq: live.seq, report: r };
         finish({
           runId: r.runId,
           status: r.status,
@@ -246,9 +296,13 @@ export class RunControl {
           mode: what.mode ?? 'plan',
           trigger: 'manual',
           ...(what.policy ? { policy: what.policy } : {}),
+          ...(what.concurrency !== undefined ? { concurrency: what.concurrency } : {}),
+          ...(what.budget !== undefined ? { budget: what.budget } : {}),
+          ...(what.fresh !== undefined ? { fresh: what.fresh } : {}),
           onProgress,
-          signal: this.#stop.signal,
+          signal,
         });
+        this.#report = { seq: live.seq, report: r };
         this.#lastPlan = {
           runId: r.runId,
           mode: r.mode,
