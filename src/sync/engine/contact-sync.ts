@@ -51,6 +51,7 @@ import { tagDelta } from '../rules/index.js';
 import type { ProfileContact } from '../profile/profile.js';
 import { RecordError, failureFromError } from './errors.js';
 import { type FoundContact, asContact } from './matcher.js';
+import { emitRecordSynced } from './record-events.js';
 import type { EngineDeps, GhlWriteEvent, SyncCustomerOptions } from './types.js';
 
 /** One contact to sync, with what its customer gives it. */
@@ -322,6 +323,16 @@ async function upsertCreate(
           ...(Object.keys(withheld).length ? { withheld: Object.keys(withheld) } : {}),
         },
       });
+      await emitRecordSynced(trx, {
+        cin7CustomerId: c.cin7CustomerId,
+        cin7ContactId: c.cin7ContactId,
+        ghlContactId: contactId,
+        locationId: deps.locationId,
+        action: 'created',
+        fields: Object.keys(written),
+        runId: options.runId ?? null,
+        at: deps.now?.() ?? new Date(),
+      });
       return saved;
     });
   try {
@@ -583,6 +594,17 @@ async function applyDiffs(task: ContactTask, start: LinkRecord, info: DiffInfo):
         before: link.ghlTags,
         after: finalTags,
         details: { added: delta.add, removed: delta.remove },
+      });
+    }
+    // One event per record: a contact created this time was announced by its create.
+    const tagsChanged = delta.add.length > 0 || delta.remove.length > 0;
+    if (info.outcome !== 'created' && (writtenFields.length > 0 || tagsChanged)) {
+      await emitRecordSynced(trx, {
+        ...common,
+        locationId: deps.locationId,
+        action: writtenFields.length > 0 ? 'updated' : 'tags',
+        fields: [...writtenFields, ...(tagsChanged ? ['tags'] : [])],
+        at: deps.now?.() ?? new Date(),
       });
     }
     return next;

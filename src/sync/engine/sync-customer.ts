@@ -14,6 +14,7 @@ import { type NewFailure, recordFailure, resolveFailures } from '../repo/failure
 import { type LinkRecord, linksOfCustomer, updateLink } from '../repo/links.js';
 import { syncContact } from './contact-sync.js';
 import { RecordError, failureFromError, isFatal } from './errors.js';
+import { emitRecordFailed } from './record-events.js';
 import type { CustomerSyncResult, EngineDeps, SyncCustomerOptions } from './types.js';
 
 const DEFAULT_LOCK_WAIT_MS = 30_000;
@@ -148,7 +149,10 @@ async function syncLocked(
     .map((c) => (typeof c.ghl?.dateUpdated === 'string' ? Date.parse(c.ghl.dateUpdated) : Number.NaN))
     .filter((t) => !Number.isNaN(t));
   await deps.store.transaction(async (trx) => {
-    for (const f of failures) await recordFailure(trx, { ...f, runId: options.runId ?? null });
+    for (const f of failures) {
+      const failure = { ...f, runId: options.runId ?? null };
+      await emitRecordFailed(trx, failure, await recordFailure(trx, failure), now);
+    }
     if (deferred === null) {
       await resolveFailures(
         trx,
