@@ -389,6 +389,20 @@ export class JobQueue {
   }
 
   /**
+   * Stops this process's workers of `kind`, waiting for the jobs they are running; its jobs stay
+   * queued for the next `work` (used to swap a kind's handler while the process runs).
+   *
+   * @example
+   * await queue.stopWorking(inboxJob);
+   * await queue.work(inboxJob, {}, betterHandler);
+   */
+  async stopWorking<P>(kind: JobKind<P>): Promise<void> {
+    if (!this.#worked.has(kind.name)) return;
+    await this.#boss.offWork(kind.name, { wait: true });
+    this.#worked.delete(kind.name);
+  }
+
+  /**
    * Stops fetching new jobs of every kind this process works, at once; running handlers go on (a
    * graceful shutdown calls this first, then `stop`, which waits for them).
    */

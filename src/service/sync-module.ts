@@ -1,15 +1,21 @@
 /**
  * The sync engine in the service (G2's `startSyncService`): the `sync.customer` workers, the Cin7
- * feed workers with the engine's consumers, the inbox processor and the polling schedule. A stored
- * GHL webhook enqueues its inbox job in the intake's transaction. Until both GHL and Cin7 are
- * connected only the inbox processor runs (an uninstall is still handled); the sync starts with the
- * next start after connecting. Also registers the sync's metrics (runs, lag, failures).
+ * feed workers with the engine's consumers, the inbox processor, the polling schedule, GHL → Cin7
+ * and the nightly reconciliation (`reconcile.schedule`). A stored GHL webhook enqueues its inbox job
+ * in the intake's transaction. Until both GHL and Cin7 are connected only the inbox processor runs
+ * (an uninstall is still handled); the process looks for both connections every few seconds and
+ * starts the sync as soon as they are there, without a restart. Also registers the sync's metrics.
  */
 import { cin7ConnectionId } from '../cin7/connection.js';
+import { requestFeedPass } from '../cin7/feed-jobs.js';
+import type { Cin7Client } from '../cin7/client.js';
+import type { GhlClient } from '../ghl/client.js';
 import { errorMessage } from '../errors/index.js';
 import { SYNC_JOB_KINDS, startSyncService } from '../sync/engine/service.js';
 import { GHL_TO_CIN7_JOB_KINDS, ghlToCin7Service } from '../sync/ghl-to-cin7/index.js';
 import { defaultInboxHandlers, inboxJob, startInboxProcessor } from '../sync/inbox/processor.js';
+import { reconcileJob, registerReconcile } from '../sync/reconcile/schedule.js';
+import { startLoop } from './loop.js';
 import type { ServiceContext, ServiceModule } from './types.js';
 
 function registerSyncMetrics(ctx: ServiceContext): void {
@@ -71,9 +77,66 @@ function registerSyncMetrics(ctx: ServiceContext): void {
   });
 }
 
+/** How often a process without both connections looks for them again. */
+export const CONNECTIONS_RECHECK_MS = 5_000;
+
+interface ConnectedClients {
+  ghl: GhlClient;
+  cin7: Cin7Client;
+  locationId: string;
+}
+
+/** Both vendor clients with a location, or why not (a reason for the log). */
+async function connectedClients(ctx: ServiceContext): Promise<ConnectedClients | { reason: string }> {
+  let ghl: GhlClient;
+  let cin7: Cin7Client;
+  try {
+    ghl = await ctx.ghlClient();
+    cin7 = await ctx.cin7Client();
+  } catch (e) {
+    return { reason: errorMessage(e) };
+  }
+  const locationId = ghl.locationId;
+  if (!locationId) return { reason: 'the GHL connection has no location id: set GHL_LOCATION_ID' };
+  return { ghl, cin7, locationId };
+}
+
+/** Starts the Cin7 → GHL engine, GHL → Cin7 (when enabled) and the reconciliation on `clients`. */
+async function startSync(ctx: ServiceContext, clients: ConnectedClients): Promise<void> {
+  const { store, queue, config, logger } = ctx;
+  const { ghl, cin7, locationId } = clients;
+  // GHL → Cin7 (sync.ghlToCin7): its inbox handlers go to the engine's inbox processor.
+  const g2c = config.sync.ghlToCin7
+    ? ghlToCin7Service({ store, queue, config, logger, ghl, cin7, locationId })
+    : null;
+  const sync = await startSyncService({
+    store,
+    queue,
+    config,
+    logger,
+    ghl,
+    cin7,
+    locationId,
+    connectionId: cin7ConnectionId(cin7.accountId),
+    ...(g2c ? { inboxHandlers: { ghl: { ...defaultInboxHandlers().ghl, ...g2c.handlers } } } : {}),
+  });
+  ctx.onStopped(() => sync.close());
+  if (g2c) await g2c.start(sync.engine);
+  await registerReconcile(queue, {
+    store,
+    config,
+    logger,
+    ghl,
+    cin7,
+    http: ctx.http,
+    counter: ctx.http.counter,
+    locationId,
+  });
+}
+
 export const syncModule: ServiceModule = {
   name: 'sync',
-  jobKinds: [...SYNC_JOB_KINDS, ...GHL_TO_CIN7_JOB_KINDS],
+  jobKinds: [...SYNC_JOB_KINDS, ...GHL_TO_CIN7_JOB_KINDS, reconcileJob],
   init(ctx) {
     ctx.hooks.ghlWebhookStored = async (trx, inboxId) => {
       await ctx.queue.send(inboxJob, { inboxId }, { trx });
@@ -81,43 +144,42 @@ export const syncModule: ServiceModule = {
     registerSyncMetrics(ctx);
   },
   async workers(ctx) {
-    const { store, queue, config, logger } = ctx;
-    let clients: {
-      ghl: Awaited<ReturnType<ServiceContext['ghlClient']>>;
-      cin7: Awaited<ReturnType<ServiceContext['cin7Client']>>;
-    };
-    try {
-      clients = { ghl: await ctx.ghlClient(), cin7: await ctx.cin7Client() };
-    } catch (e) {
-      logger.info(
-        { reason: errorMessage(e) },
-        'the sync starts once GHL and Cin7 are both connected (restart the service after connecting); stored webhooks are processed meanwhile',
-      );
-      await startInboxProcessor({ store, queue, logger });
+    const { store, queue, logger } = ctx;
+    const first = await connectedClients(ctx);
+    if (!('reason' in first)) {
+      await startSync(ctx, first);
       return;
     }
-    const locationId = clients.ghl.locationId;
-    if (!locationId) {
-      logger.warn('the GHL connection has no location id: set GHL_LOCATION_ID; the sync is not started');
-      await startInboxProcessor({ store, queue, logger });
-      return;
-    }
-    // GHL → Cin7 (sync.ghlToCin7): its inbox handlers go to the engine's inbox processor.
-    const g2c = config.sync.ghlToCin7
-      ? ghlToCin7Service({ store, queue, config, logger, ghl: clients.ghl, cin7: clients.cin7, locationId })
-      : null;
-    const sync = await startSyncService({
-      store,
-      queue,
-      config,
+    logger.info(
+      { reason: first.reason },
+      'the sync starts once GHL and Cin7 are both connected; stored webhooks are processed meanwhile',
+    );
+    await startInboxProcessor({ store, queue, logger });
+    let started = false;
+    const waiting = startLoop(
+      'sync start',
+      CONNECTIONS_RECHECK_MS,
+      async () => {
+        if (started) return;
+        const clients = await connectedClients(ctx);
+        if ('reason' in clients) return;
+        started = true;
+        try {
+          // The engine's inbox processor (with the sync's handlers) replaces the bare one.
+          await queue.stopWorking(inboxJob);
+          await startSync(ctx, clients);
+          // A first pass now, not at the next poll: a fresh connection shows its customers in seconds.
+          const connectionId = cin7ConnectionId(clients.cin7.accountId);
+          for (const kind of ['customers', 'sales'] as const)
+            await requestFeedPass(queue, kind, connectionId, { reason: 'connected' });
+          logger.info('GHL and Cin7 are both connected: the sync started');
+        } catch (e) {
+          // Half-registered workers cannot be taken back one by one: a restart starts it clean.
+          logger.error({ err: e }, `the sync could not start: ${errorMessage(e)}; restart the service`);
+        }
+      },
       logger,
-      ghl: clients.ghl,
-      cin7: clients.cin7,
-      locationId,
-      connectionId: cin7ConnectionId(clients.cin7.accountId),
-      ...(g2c ? { inboxHandlers: { ghl: { ...defaultInboxHandlers().ghl, ...g2c.handlers } } } : {}),
-    });
-    ctx.onStopped(() => sync.close());
-    if (g2c) await g2c.start(sync.engine);
+    );
+    ctx.onShutdown(() => waiting.stop());
   },
 };

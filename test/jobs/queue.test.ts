@@ -80,6 +80,13 @@ const unregistered = defineJob({
   retryDelaySeconds: 0,
   expireInSeconds: 30,
 });
+const swapped = defineJob({
+  name: 'test.swapped',
+  schema: z.object({ n: z.number() }),
+  retryLimit: 0,
+  retryDelaySeconds: 0,
+  expireInSeconds: 30,
+});
 const cron = defineJob({
   name: 'test.cron',
   schema: z.object({ full: z.boolean() }),
@@ -97,7 +104,7 @@ for (const backend of ['pglite', 'postgres'] as Backend[]) {
       await t.store.query(RUNS_TABLE_SQL);
       queue = await JobQueue.start(t.store, {
         logger,
-        kinds: [numbered, flaky, doomed, strictSend, txKind, single, cron],
+        kinds: [numbered, flaky, doomed, strictSend, txKind, single, swapped, cron],
         superviseIntervalSeconds: 1,
       });
     });
@@ -303,6 +310,25 @@ for (const backend of ['pglite', 'postgres'] as Backend[]) {
       const byName = Object.fromEntries(spans.map((x) => [`${x.key}${x.n}`, x]));
       expect(Object.keys(byName).sort()).toEqual(['a1', 'a3', 'b1']);
       expect(byName.a3!.start).toBeGreaterThanOrEqual(byName.a1!.end);
+    }, 30_000);
+
+    it('stops working a kind, keeps its jobs queued, and hands them to the next handler', async () => {
+      const first: number[] = [];
+      const second: number[] = [];
+      await queue.work(swapped, { batchSize: 1 }, async ({ n }) => {
+        first.push(n);
+      });
+      await queue.send(swapped, { n: 1 });
+      await until(() => first.length === 1, 10_000, 'the first handler');
+      await queue.stopWorking(swapped);
+      await queue.send(swapped, { n: 2 });
+      await sleep(1500); // two polling intervals: nobody works the kind now
+      expect(first).toEqual([1]);
+      await queue.work(swapped, { batchSize: 1 }, async ({ n }) => {
+        second.push(n);
+      });
+      await until(() => second.length === 1, 10_000, 'the second handler');
+      expect({ first, second }).toEqual({ first: [1], second: [2] });
     }, 30_000);
 
     it('schedules a kind on a cron expression in a time zone, and unschedules it', async () => {
