@@ -79,6 +79,7 @@ function page(title: string, body: string): string {
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · cin7-ghl-sync</title></head>
 <body><h1>${esc(title)}</h1>
 ${body}
+<p><a href="/connections">Back to the dashboard's Connections page</a></p>
 </body></html>
 `;
 }

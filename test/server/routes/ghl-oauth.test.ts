@@ -81,6 +81,7 @@ describe('GHL OAuth routes', () => {
     expect(res.status).toBe(200);
     expect(html).toContain(sb.locationId);
     expect(html).toContain('<code id="webhook-url">https://sync.example.com/webhooks/ghl</code>');
+    expect(html).toContain('<a href="/connections">Back to the dashboard');
     const c = await getGhlConnection(t.store.db, ghlConnectionId(sb.locationId));
     expect(c).toMatchObject({ status: 'active', authMode: 'oauth' });
     // The same callback twice: refused.
