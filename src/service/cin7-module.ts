@@ -2,7 +2,8 @@
  * Cin7 in the service: the webhook endpoints (each delivery asks for a debounced feed pass), the
  * feed workers (when the sync module gives them consumers), polling, and the periodic webhook check.
  * The connection is looked up when needed, so `connect cin7` while the service runs takes effect for
- * the webhook endpoints at once (workers and schedules at the next start).
+ * the webhook endpoints at once, for the sync and its polling within seconds (the sync module), and
+ * for the periodic webhook check at the next start.
  */
 import { Hono } from 'hono';
 import {
@@ -90,7 +91,7 @@ export const cin7Module: ServiceModule = {
       });
     } else if (!connectionId) {
       ctx.logger.info(
-        'no Cin7 connection yet: feed polling and webhook checks start with the next start after `connect cin7`',
+        'no Cin7 connection yet: the sync and its polling start once it is connected; the webhook checks with the next start after `connect cin7`',
       );
     }
   },
