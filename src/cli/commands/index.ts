@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.js';
 import { registerConfigCommands } from './config.js';
 import { registerConflictsCommands } from './conflicts.js';
 import { registerConnectCommands } from './connect.js';
@@ -37,5 +38,6 @@ export function registerCommands(program: Command): void {
   registerTriggerCommands(program);
   registerReconcileCommand(program);
   registerConflictsCommands(program);
+  registerAuditCommand(program);
   registerDemoCommand(program);
 }

@@ -12,9 +12,12 @@ import { createGhlClient, ghlHttpClient } from '../../ghl/factory.js';
 import { CallCounter } from '../../http/counter.js';
 import { type Store, openStore } from '../../store/open.js';
 import { loadMapping } from '../../sync/mapping/index.js';
-import { type MappingPreview, previewCustomer } from '../../sync/mapping/preview.js';
+import type { MappingPreview } from '../../sync/mapping/preview.js';
 import { loadTagRules } from '../../sync/rules/index.js';
+import { type MappingPreviewResult, mappingPreviewResult } from '../../server/api/previews.js';
 import { type CommandContext, runCommand } from '../context.js';
+import { plain } from '../remote.js';
+import { localOrService } from '../service-client.js';
 
 /**
  * A Cin7 client for one command: the `CIN7_*` variables (or `cin7.accountId` + `CIN7_APPLICATION_KEY`)
@@ -61,7 +64,12 @@ async function ghlFromEnvironment(ctx: CommandContext, counter: CallCounter): Pr
   return createGhlClient({ config: ctx.config, logger: ctx.logger, http, store: null });
 }
 
-/** `cin7-ghl mapping preview <id>`: the GHL payloads one Cin7 customer maps to, without writing. */
+/**
+ * `cin7-ghl mapping preview <id>`: the GHL payloads one Cin7 customer maps to, without writing.
+ * It needs the store only for the stored Cin7 connection (no `CIN7_*` set): while a service holds
+ * the embedded store, the service previews it (`POST /api/mapping/preview`) with its connections,
+ * comparing with GHL exactly when this command would (`GHL_TOKEN` set), so both print the same.
+ */
 export function registerMappingCommands(program: Command): void {
   const mapping = program.command('mapping').description('The Cin7 → GHL field mapping');
   mapping
@@ -72,22 +80,31 @@ export function registerMappingCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (ctx, customerId: string) => {
-        const mappingConfig = loadMapping(ctx.config);
-        const rules = loadTagRules(ctx.config);
-        const counter = new CallCounter();
-        const ghl = await ghlFromEnvironment(ctx, counter);
-        const preview = await withCin7(ctx, counter, (cin7) =>
-          previewCustomer(customerId, {
-            cin7,
-            ghl,
-            mapping: mappingConfig,
-            rules,
-            locationId: ghl?.locationId ?? ctx.config.ghl.locationId ?? null,
-          }),
+        const preview = await localOrService(
+          ctx,
+          async () => {
+            const counter = new CallCounter();
+            const ghl = await ghlFromEnvironment(ctx, counter);
+            return plain<MappingPreviewResult>(
+              await withCin7(ctx, counter, (cin7) =>
+                mappingPreviewResult(customerId, {
+                  cin7,
+                  ghl,
+                  mapping: loadMapping(ctx.config),
+                  rules: loadTagRules(ctx.config),
+                  locationId: ghl?.locationId ?? ctx.config.ghl.locationId ?? null,
+                  counter,
+                }),
+              ),
+            );
+          },
+          (api) =>
+            api.post<MappingPreviewResult>('/api/mapping/preview', {
+              customerId,
+              compareWithGhl: Boolean(ctx.config.secrets.ghlToken),
+            }),
         );
-        const totals = counter.snapshot().totals;
-        const calls = { cin7: totals.cin7?.calls ?? 0, ghl: totals.ghl?.calls ?? 0 };
-        ctx.out.result({ ...preview, calls, writes: 0 }, previewText(preview, calls));
+        ctx.out.result(preview, previewText(preview, preview.calls));
         return undefined;
       }),
     );

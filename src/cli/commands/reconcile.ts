@@ -6,7 +6,8 @@ import { runReconcile } from '../../sync/reconcile/run.js';
 import type { ReconcileProgress, ReconcileReport } from '../../sync/reconcile/types.js';
 import { type CommandContext, runCommand } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { withStore } from '../store-access.js';
+import { type FollowProgress, followServiceRun, plain } from '../remote.js';
+import { withStoreOrService } from '../service-client.js';
 
 const PHASES: Record<ReconcileProgress['phase'], string> = {
   cin7: 'Reading Cin7 customers (pages)',
@@ -22,6 +23,8 @@ const PHASES: Record<ReconcileProgress['phase'], string> = {
 /**
  * `cin7-ghl reconcile [--plan | --apply] [--json]`: one reconciliation in the foreground, to
  * completion. `--plan` (the default) writes nothing and prints the diff and what `--apply` costs.
+ * While a service holds the embedded store, the service runs the reconciliation and the command
+ * follows it (same progress, same report, same exit code; Ctrl-C asks the service to stop it).
  */
 export function registerReconcileCommand(program: Command): void {
   program
@@ -67,24 +70,41 @@ export function registerReconcileCommand(program: Command): void {
           const progress = progressReporter(ctx);
           let report: ReconcileReport;
           try {
-            report = await withStore(ctx, async (store) => {
-              const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
-              try {
-                return await runReconcile(
-                  { store, config: ctx.config, logger: ctx.logger, ...clients },
+            report = await withStoreOrService(ctx, {
+              local: async (store) => {
+                const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
+                try {
+                  return plain<ReconcileReport>(
+                    await runReconcile(
+                      { store, config: ctx.config, logger: ctx.logger, ...clients },
+                      {
+                        mode,
+                        trigger: 'manual',
+                        budget: opts.budget === true,
+                        fresh: opts.fresh === true,
+                        concurrency,
+                        onProgress: progress.update,
+                        signal: stop.signal,
+                      },
+                    ),
+                  );
+                } finally {
+                  await clients.close();
+                }
+              },
+              // The service runs the same reconciliation (its run control, one run at a time).
+              remote: (api) =>
+                followServiceRun<ReconcileReport>(
+                  api,
                   {
+                    kind: 'reconcile',
                     mode,
-                    trigger: 'manual',
                     budget: opts.budget === true,
                     fresh: opts.fresh === true,
                     concurrency,
-                    onProgress: progress,
-                    signal: stop.signal,
                   },
-                );
-              } finally {
-                await clients.close();
-              }
+                  { onProgress: progress.follow, signal: stop.signal },
+                ),
             });
           } catch (e) {
             if (!ctx.out.json) throw e;
@@ -102,10 +122,14 @@ export function registerReconcileCommand(program: Command): void {
 }
 
 /** Progress on stderr: one line per phase, then a line every few seconds. */
-function progressReporter(ctx: CommandContext): (p: ReconcileProgress) => void {
+function progressReporter(ctx: CommandContext): {
+  update: (p: ReconcileProgress) => void;
+  /** The same, from a run followed through the service (its phases before the pass are skipped). */
+  follow: (p: FollowProgress) => void;
+} {
   let phase: ReconcileProgress['phase'] | null = null;
   let last = 0;
-  return (p) => {
+  const update = (p: ReconcileProgress) => {
     if (p.phase === 'done') return;
     if (p.phase !== phase) {
       phase = p.phase;
@@ -117,5 +141,11 @@ function progressReporter(ctx: CommandContext): (p: ReconcileProgress) => void {
       last = Date.now();
       ctx.out.info(`${PHASES[p.phase]}: ${p.done}${p.total !== null ? `/${p.total}` : ''}`);
     }
+  };
+  return {
+    update,
+    follow(p) {
+      if (Object.hasOwn(PHASES, p.phase)) update(p as ReconcileProgress);
+    },
   };
 }

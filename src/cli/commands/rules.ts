@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
 import { CallCounter } from '../../http/counter.js';
 import { loadTagRules } from '../../sync/rules/index.js';
-import { type SimulationResult, simulateRules } from '../../sync/rules/simulate.js';
+import type { SimulationResult } from '../../sync/rules/simulate.js';
+import { type RulesTestResult, rulesTestResult } from '../../server/api/previews.js';
 import { runCommand } from '../context.js';
+import { plain } from '../remote.js';
+import { localOrService } from '../service-client.js';
 import { withCin7 } from './mapping.js';
 
-/** `cin7-ghl rules test`: the tags each customer would get and why, without writing. */
+/**
+ * `cin7-ghl rules test`: the tags each customer would get and why, without writing. While a service
+ * holds the embedded store (and no `CIN7_*` credentials are set), the service runs the same
+ * simulation (`POST /api/rules/test`) and the command prints its result.
+ */
 export function registerRulesCommands(program: Command): void {
   const rules = program.command('rules').description('Tag rules over Cin7 data');
   rules
@@ -17,27 +24,26 @@ export function registerRulesCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       runCommand(async (ctx, opts: { customer?: string }) => {
-        const tagRules = loadTagRules(ctx.config);
-        const counter = new CallCounter();
         const progress = ctx.out.json ? undefined : (line: string) => ctx.out.info(line);
-        const result = await withCin7(ctx, counter, (cin7) =>
-          simulateRules(cin7, tagRules, {
-            ...(opts.customer ? { customerId: opts.customer } : {}),
-            ...(progress ? { onProgress: progress } : {}),
-          }),
+        const value = await localOrService(
+          ctx,
+          async () => {
+            const counter = new CallCounter();
+            return plain<RulesTestResult>(
+              await withCin7(ctx, counter, (cin7) =>
+                rulesTestResult(cin7, loadTagRules(ctx.config), counter, {
+                  ...(opts.customer ? { customerId: opts.customer } : {}),
+                  ...(progress ? { onProgress: progress } : {}),
+                }),
+              ),
+            );
+          },
+          (api) =>
+            api
+              .withTimeout(600_000)
+              .post<RulesTestResult>('/api/rules/test', opts.customer ? { customerId: opts.customer } : {}),
         );
-        const calls = { cin7: counter.snapshot().totals.cin7?.calls ?? 0 };
-        const value = {
-          rulesFile: tagRules.source,
-          rules: tagRules.rules.length,
-          customersRead: result.customersRead,
-          salesRead: result.salesRead,
-          byTag: result.byTag,
-          customers: result.customers,
-          calls,
-          writes: 0,
-        };
-        ctx.out.result(value, rulesText(result, tagRules.source, tagRules.rules.length, calls.cin7));
+        ctx.out.result(value, rulesText(value, value.rulesFile, value.rules, value.calls.cin7));
         return undefined;
       }),
     );

@@ -2,13 +2,18 @@ import type { Command } from 'commander';
 import { credentialsFromConfig } from '../../cin7/connection.js';
 import { InputError } from '../../errors/index.js';
 import { createSyncClients } from '../../sync/engine/clients.js';
-import { runSync } from '../../sync/engine/run.js';
+import { type SyncRunReport, runSync } from '../../sync/engine/run.js';
 import { SIMULATED_TRIGGERS, type SimulateParams, simulateTrigger } from '../../sync/engine/trigger.js';
 import { runCommand } from '../context.js';
-import { withStore } from '../store-access.js';
+import { followServiceRun, plain } from '../remote.js';
+import { withStoreOrService } from '../service-client.js';
 import { runJson } from './sync.js';
 
-/** `cin7-ghl trigger simulate <trigger> --params '<json>'`: fire a catalog trigger against the sandboxes. */
+/**
+ * `cin7-ghl trigger simulate <trigger> --params '<json>'`: fire a catalog trigger against the
+ * sandboxes. The `cin7.poll.*` triggers run a poll pass; while a service holds the embedded store,
+ * the service runs that pass (trigger `simulate`, cause `poll`) and the command prints its report.
+ */
 export function registerTriggerCommands(program: Command): void {
   const trigger = program.command('trigger').description('Catalog triggers, by hand');
   trigger
@@ -43,21 +48,32 @@ export function registerTriggerCommands(program: Command): void {
             cin7: creds ? { accountId: creds.accountId, applicationKey: creds.applicationKey } : null,
           },
           (feed) =>
-            withStore(ctx, async (store) => {
-              const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
-              try {
-                const report = await runSync(
-                  { store, config: ctx.config, logger: ctx.logger, ...clients },
-                  {
-                    feeds: { customers: feed === 'customers', sales: feed === 'sales' },
+            withStoreOrService(ctx, {
+              local: async (store) => {
+                const clients = await createSyncClients({ config: ctx.config, logger: ctx.logger, store });
+                try {
+                  const report = await runSync(
+                    { store, config: ctx.config, logger: ctx.logger, ...clients },
+                    {
+                      feeds: { customers: feed === 'customers', sales: feed === 'sales' },
+                      cause: 'poll',
+                      trigger: 'simulate',
+                    },
+                  );
+                  return runJson(plain<SyncRunReport>(report));
+                } finally {
+                  await clients.close();
+                }
+              },
+              remote: async (api) =>
+                runJson(
+                  await followServiceRun<SyncRunReport>(api, {
+                    kind: 'sync',
+                    feeds: feed,
                     cause: 'poll',
                     trigger: 'simulate',
-                  },
-                );
-                return runJson(report);
-              } finally {
-                await clients.close();
-              }
+                  }),
+                ),
             }),
         );
         ctx.out.result(

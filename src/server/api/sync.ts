@@ -194,8 +194,13 @@ export function syncRoutes(ctx: ApiContext): ApiRoute[] {
       summary: 'Every write the product made, either way, newest first (before, after, cause)',
       tags: ['sync'],
       query: z.object({
-        cin7CustomerId: z.string().optional(),
-        ghlContactId: z.string().optional(),
+        cin7CustomerId: z.string().optional().describe('only this Cin7 customer'),
+        ghlContactId: z.string().optional().describe('only this GHL contact'),
+        record: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('a Cin7 customer id or a GHL contact id: rows of either (`cin7-ghl audit --record`)'),
         limit: limit(10_000, 100),
       }),
       response: z.object({ audit: z.array(auditSchema) }),
@@ -205,6 +210,7 @@ export function syncRoutes(ctx: ApiContext): ApiRoute[] {
             limit: query.limit,
             ...(query.cin7CustomerId ? { cin7CustomerId: query.cin7CustomerId } : {}),
             ...(query.ghlContactId ? { ghlContactId: query.ghlContactId } : {}),
+            ...(query.record ? { record: query.record } : {}),
           })
         ).map((a) => ({ ...a, at: a.at.toISOString() })),
       }),

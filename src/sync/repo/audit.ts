@@ -55,14 +55,24 @@ export async function recordAudit(db: Kysely<Database>, a: NewAudit): Promise<vo
     .execute();
 }
 
-/** Audit rows, newest first; of one Cin7 customer or GHL contact when given. */
+/**
+ * Audit rows, newest first; of one Cin7 customer or GHL contact when given. `record` is either id
+ * (`cin7-ghl audit --record`): rows whose Cin7 customer or GHL contact it is.
+ *
+ * @example
+ * const rows = await listAudit(db, { record: 'c7-42', limit: 20 });
+ */
 export async function listAudit(
   db: Kysely<Database>,
-  options: { cin7CustomerId?: string; ghlContactId?: string; limit?: number } = {},
+  options: { cin7CustomerId?: string; ghlContactId?: string; record?: string; limit?: number } = {},
 ): Promise<AuditRecord[]> {
   let q = db.selectFrom('audit').selectAll();
   if (options.cin7CustomerId) q = q.where('cin7_customer_id', '=', options.cin7CustomerId);
   if (options.ghlContactId) q = q.where('ghl_contact_id', '=', options.ghlContactId);
+  const record = options.record;
+  if (record) {
+    q = q.where((eb) => eb.or([eb('cin7_customer_id', '=', record), eb('ghl_contact_id', '=', record)]));
+  }
   const rows = await q
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
