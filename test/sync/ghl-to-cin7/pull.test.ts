@@ -162,6 +162,43 @@ describe('GHL → Cin7 through webhooks', () => {
     }
   }, 60_000);
 
+  it('the profile is rewritten only when its content changes: a note edited to the same text writes nothing; a field write leaves the summary alone', async () => {
+    const link = links[5] as LinkRecord;
+    const id = ghlId(link);
+    const gets = () => s.h.sb.cin7.control.calls().byRoute['cin7.customers.get'] ?? 0;
+    s.mark();
+    const note = s.h.sb.ghl.control.addNote(id, { body: 'Prefers deliveries on Tuesdays' });
+    await s.settle();
+    const comments = cin7Customer(link.cin7CustomerId)?.Comments ?? '';
+    expect(comments).toMatch(/Notes \(1\):\n- \d{4}-\d{2}-\d{2} Prefers deliveries on Tuesdays$/);
+    expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': 1 } });
+
+    // NoteUpdate with the same text: the notes are read again, the summary is the same → no call.
+    s.mark();
+    const getsBefore = gets();
+    s.h.sb.ghl.control.editNote(id, note.id as string, { body: 'Prefers deliveries on Tuesdays' });
+    await s.settle();
+    expect(s.h.sb.ghl.control.deliveries().at(-1)).toMatchObject({ type: 'NoteUpdate', state: 'delivered' });
+    expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+    expect(gets()).toBe(getsBefore);
+    expect(cin7Customer(link.cin7CustomerId)?.Comments).toBe(comments);
+
+    // A DND change goes out; the profile it would carry is what Cin7 holds, so only the field moves.
+    const auditBefore = await listAudit(s.h.t.store.db, { cin7CustomerId: link.cin7CustomerId, limit: 50 });
+    s.mark();
+    const dnd = s.h.sb.ghl.control.contact(id)?.dnd === true;
+    s.h.sb.ghl.control.editContact(id, { dnd: !dnd });
+    await s.settle();
+    expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': 1 } });
+    expect(
+      cin7Customer(link.cin7CustomerId)?.Contacts.find((c) => c.ID === link.cin7ContactId)?.MarketingConsent,
+    ).toBe(dnd ? 2 : 3);
+    expect(cin7Customer(link.cin7CustomerId)?.Comments).toBe(comments);
+    const audit = await listAudit(s.h.t.store.db, { cin7CustomerId: link.cin7CustomerId, limit: 50 });
+    const added = audit.slice(0, audit.length - auditBefore.length);
+    expect(added.map((a) => [a.action, a.fields])).toEqual([['update', ['dnd']]]);
+  }, 60_000);
+
   it('a deleted GHL contact is unlinked and recorded in the profile; nothing is written to Cin7', async () => {
     const link = links[4] as LinkRecord;
     s.mark();

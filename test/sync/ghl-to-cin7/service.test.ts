@@ -2,7 +2,9 @@
  * GHL → Cin7 in the service: both polls are scheduled every `sync.pollIntervalMinutes`; a GHL change
  * whose webhook was lost (delivery dropped) is caught by the next contact poll; a task change whose
  * webhook was lost by the next task poll (`sync.taskPolling`); our own writes are not taken for GHL
- * changes by the poll.
+ * changes by the poll. The scheduled job (the worker the cron starts) does the same when GHL's search
+ * index lags behind the change: the pass that runs before the index shows it finds nothing, the next
+ * one does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,6 +32,7 @@ beforeAll(async () => {
   links = (await allLinks(s.h.t.store.db, s.h.clients.locationId)).filter(
     (l) => l.state === 'linked' && s.h.sb.ghl.control.contact(l.ghlContactId as string)?.dnd === false,
   );
+  if (links.length < 3) throw new Error(`only ${links.length} links without DND`);
   await s.settle();
 }, 180_000);
 
@@ -77,6 +80,33 @@ describe('GHL polls', () => {
     });
     // Seen once is enough: the next pass queues nothing.
     expect((await pollContacts(s.deps)).queued).toBe(0);
+  }, 60_000);
+
+  it('the scheduled contact poll job catches a lost change once the lagging search index shows it', async () => {
+    const link = links[2] as LinkRecord;
+    const ghlId = link.ghlContactId as string;
+    const consent = () =>
+      s.h.sb.cin7.control.customer(link.cin7CustomerId)?.Contacts.find((c) => c.ID === link.cin7ContactId)
+        ?.MarketingConsent;
+    // 200 s of index lag, scaled by the harness's timeScale (100): 2 s.
+    s.h.sb.ghl.control.set({ searchLagMs: 200_000, webhookUrl: null });
+    try {
+      s.h.sb.ghl.control.editContact(ghlId, { dnd: true });
+      s.h.sb.ghl.control.set({ webhookUrl: s.ghlWebhookUrl });
+      await s.queue.send(ghlPollContactsJob, { reason: 'schedule' });
+      await s.settle();
+      expect(consent()).not.toBe(3);
+      await new Promise((r) => setTimeout(r, 2_100));
+      await s.queue.send(ghlPollContactsJob, { reason: 'schedule' });
+      await s.settle();
+      expect(consent()).toBe(3);
+      const [row] = await listAudit(s.h.t.store.db, { ghlContactId: ghlId, limit: 5 }).then((a) =>
+        a.filter((x) => x.action === 'update'),
+      );
+      expect(row).toMatchObject({ direction: 'ghl_to_cin7', cause: 'poll', fields: ['dnd'] });
+    } finally {
+      s.h.sb.ghl.control.set({ searchLagMs: 0, webhookUrl: s.ghlWebhookUrl });
+    }
   }, 60_000);
 
   it('a task change whose webhook was lost is caught by the next task poll', async () => {
