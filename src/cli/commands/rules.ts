@@ -38,9 +38,10 @@ export function registerRulesCommands(program: Command): void {
               ),
             );
           },
+          // Every customer and sale page at Cin7's rate: give a large account all the time it needs.
           (api) =>
             api
-              .withTimeout(600_000)
+              .withTimeout(6 * 3600_000)
               .post<RulesTestResult>('/api/rules/test', opts.customer ? { customerId: opts.customer } : {}),
         );
         ctx.out.result(value, rulesText(value, value.rulesFile, value.rules, value.calls.cin7));
