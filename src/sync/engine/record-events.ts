@@ -1,28 +1,45 @@
 /**
- * The product events of the Cin7 → GHL engine, one per record: `record.synced` when it created or
- * updated a GHL contact for a Cin7 contact, `record.failed` when a record failed alone. Each is one
- * insert into the outbox, in the transaction of the write it describes (so the event exists exactly
- * when the write committed); subscribers get it from the dispatcher.
+ * The product events of the sync, one per record: `record.synced` when a record was written to the
+ * other side (a GHL contact created or updated for a Cin7 contact, a Cin7 customer updated or created
+ * from a GHL contact), `record.failed` when a record failed alone. Each is one insert into the outbox,
+ * in the transaction of the bookkeeping of the write it describes (so the event exists exactly when
+ * that bookkeeping committed); subscribers get it from the dispatcher. Used by the engine (Cin7 →
+ * GHL), the reconciliation (both sides) and GHL → Cin7.
  */
 import type { Kysely } from 'kysely';
 import { emitProductEvent } from '../../events/emit.js';
 import type { Database } from '../../store/schema.js';
-import type { NewFailure } from '../repo/failures.js';
 
 export interface SyncedRecord {
   cin7CustomerId: string;
-  cin7ContactId: string;
+  /** Null when the write was about the customer as a whole (e.g. a create whose contact is not known). */
+  cin7ContactId: string | null;
   ghlContactId: string;
   locationId: string;
   action: 'created' | 'updated' | 'tags';
   /** The fields written (`tags` when the tags changed). */
   fields: string[];
+  /** Which side was written; Cin7 → GHL when not given. */
+  direction?: 'cin7_to_ghl' | 'ghl_to_cin7';
   runId: string | null;
   at: Date;
 }
 
+/** A record that failed alone, as `record.failed` describes it (a `NewFailure` fits). */
+export interface FailedRecord {
+  /** Null when no Cin7 customer exists for it (a GHL contact whose customer Cin7 refused to create). */
+  cin7CustomerId: string | null;
+  /** Empty or null when the failure is about the customer as a whole. */
+  cin7ContactId?: string | null;
+  ghlContactId?: string | null;
+  stage: string;
+  code: string;
+  error: string;
+  runId?: string | null;
+}
+
 /**
- * `record.synced` for one contact written to GHL.
+ * `record.synced` for one record written to the other side.
  *
  * @example
  * await emitRecordSynced(trx, { cin7CustomerId, cin7ContactId, ghlContactId, locationId, action: 'created', fields, runId, at: new Date() });
@@ -35,14 +52,15 @@ export async function emitRecordSynced(db: Kysely<Database>, r: SyncedRecord): P
     ghlLocationId: r.locationId,
     action: r.action,
     fields: r.fields,
-    direction: 'cin7_to_ghl',
+    direction: r.direction ?? 'cin7_to_ghl',
     runId: r.runId,
     at: r.at.toISOString(),
   });
 }
 
 /**
- * `record.failed` for one failure row just written (`failureId` is its id, for `failures retry`).
+ * `record.failed` for one record that failed alone: `failureId` is the id of the failure row just
+ * written (for `failures retry`), or null where the failure is reported without one.
  *
  * @example
  * const id = await recordFailure(trx, f);
@@ -50,8 +68,8 @@ export async function emitRecordSynced(db: Kysely<Database>, r: SyncedRecord): P
  */
 export async function emitRecordFailed(
   db: Kysely<Database>,
-  f: NewFailure,
-  failureId: string,
+  f: FailedRecord,
+  failureId: string | null,
   at: Date,
 ): Promise<void> {
   await emitProductEvent(db, 'record.failed', {

@@ -10,6 +10,7 @@ import { isAppError } from '../../errors/index.js';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors.js';
 import { recordConflict } from '../conflicts/repo.js';
 import { RecordError, isFatal } from '../engine/errors.js';
+import { emitRecordFailed } from '../engine/record-events.js';
 import { type GhlContactLike, hashValue, mapCustomer, normalizeTags } from '../mapping/index.js';
 import { recordAudit } from '../repo/audit.js';
 import { markDirty, upsertSnapshots } from '../repo/customers.js';
@@ -317,7 +318,8 @@ async function applyLocked(ctx: RunContext, item: ItemRecord): Promise<void> {
   } catch (e) {
     if (!(e instanceof RecordError)) throw e;
     await ctx.deps.store.transaction(async (trx) => {
-      await recordFailure(trx, { ...e.failure, runId: ctx.runId });
+      const failure = { ...e.failure, runId: ctx.runId };
+      await emitRecordFailed(trx, failure, await recordFailure(trx, failure), ctx.now());
       await setItemState(trx, item.id, 'failed', { error: e.failure.error });
     });
   }

@@ -7,7 +7,8 @@
  *   lets flow to Cin7; the read is also the check: a field Cin7 already holds is not written again
  *   (a run resumed after a crash between the write and its bookkeeping writes nothing twice), and a
  *   field Cin7 changed since the plan is left for the next run.
- * Each side's writes are audited and the link's hashes updated in one transaction with the audit.
+ * Each side's writes are audited and the link's hashes updated in one transaction with the audit
+ * and the side's `record.synced` event (action `updated`, the fields written, the run).
  */
 import type { Cin7Client } from '../../cin7/client.js';
 import { mergeCustomer } from '../../cin7/customer-merge.js';
@@ -20,6 +21,7 @@ import type { Store } from '../../store/open.js';
 import type { Json } from '../../store/schema.js';
 import { RecordError, failureFromError, isFatal } from '../engine/errors.js';
 import { ghlEmail, ghlPhone } from '../engine/matcher.js';
+import { emitRecordSynced } from '../engine/record-events.js';
 import {
   type FieldValue,
   type GhlContactLike,
@@ -316,6 +318,19 @@ async function bookGhl(
         details: { ...(ctx.details ?? {}) },
       });
     }
+    if (written.length > 0 && link.ghlContactId) {
+      await emitRecordSynced(trx, {
+        cin7CustomerId: link.cin7CustomerId,
+        cin7ContactId: link.cin7ContactId,
+        ghlContactId: link.ghlContactId,
+        locationId: ctx.locationId,
+        action: 'updated',
+        fields: written,
+        direction: 'cin7_to_ghl',
+        runId: ctx.runId,
+        at: new Date(),
+      });
+    }
     return saved;
   });
 }
@@ -502,6 +517,19 @@ async function writeCin7(ctx: WriteContext, fix: RecordFix, out: FixResult): Pro
         after,
         runId: ctx.runId,
         details: { ...(ctx.details ?? {}) },
+      });
+    }
+    if (out.cin7Written && link.ghlContactId) {
+      await emitRecordSynced(trx, {
+        cin7CustomerId: customerId,
+        cin7ContactId: link.cin7ContactId,
+        ghlContactId: link.ghlContactId,
+        locationId: ctx.locationId,
+        action: 'updated',
+        fields: out.writtenCin7,
+        direction: 'ghl_to_cin7',
+        runId: ctx.runId,
+        at: new Date(),
       });
     }
     return saved;

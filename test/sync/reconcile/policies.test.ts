@@ -4,6 +4,8 @@
  * - each conflict policy gives the result written here by hand (owner wins; newest wins, either
  *   side; manual leaves it open, and `resolveConflict` applies the choice and audits it);
  * - a GHL change of dnd (GHL-owned) reaches Cin7's MarketingConsent;
+ * - apply emits one `record.synced` per record and side it writes (a plan none), and one
+ *   `record.failed` per failure row it writes;
  * - a GHL contact deleted in GHL: confirmed by a second read, then unlinked;
  * - a 5xx storm: the pass fails or stops, unlinks nothing and tags nothing; the next clean pass does;
  * - a deprecated Cin7 customer's GHL contact is tagged and unlinked, not deleted;
@@ -15,6 +17,7 @@ import type { Cin7Customer } from '../../../sandbox/cin7/index.js';
 import { listConflicts } from '../../../src/sync/conflicts/repo.js';
 import { resolveConflict } from '../../../src/sync/conflicts/resolve.js';
 import { listAudit } from '../../../src/sync/repo/audit.js';
+import { listFailures } from '../../../src/sync/repo/failures.js';
 import { runReconcile } from '../../../src/sync/reconcile/run.js';
 import type { ReconcileOptions, ReconcileReport } from '../../../src/sync/reconcile/types.js';
 import type { LinkRecord } from '../../../src/sync/repo/links.js';
@@ -22,6 +25,11 @@ import { type Harness, startHarness } from '../engine/harness.js';
 import { ghlWrites, linkedLinks, reconcileDeps, shuffled } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface EventRow {
+  name: string;
+  payload: Record<string, unknown>;
+}
 
 describe('reconcile policies, orphans, failures and budget on a small tenant', () => {
   let h: Harness;
@@ -50,6 +58,18 @@ describe('reconcile policies, orphans, failures and budget on a small tenant', (
     expect(p.changes).toEqual([]);
     expect(p.counts.drift + p.counts.conflict + p.counts.orphan + p.counts.unlinked).toBe(0);
   };
+  /** The record events in the outbox (read from the store), oldest first. */
+  const recordEvents = async (): Promise<EventRow[]> => {
+    const rows = await h.t.store.db
+      .selectFrom('product_events')
+      .select(['name', 'payload'])
+      .where('name', 'in', ['record.synced', 'record.failed'])
+      .orderBy('id')
+      .execute();
+    return rows as unknown as EventRow[];
+  };
+  const eventsOfRun = async (runId: string) =>
+    (await recordEvents()).filter((e) => e.payload.runId === runId);
   const linkState = async (l: LinkRecord) =>
     (await h.t.store.db.selectFrom('links').select('state').where('id', '=', l.id).executeTakeFirst())?.state;
 
@@ -187,6 +207,101 @@ describe('reconcile policies, orphans, failures and budget on a small tenant', (
     expect(contactOf(l)?.MarketingConsent).toBe(3);
     // 1 GHL page + the confirming GET; 1 Cin7 page + the read and the PUT.
     expect(r.minimumCalls).toEqual({ ghl: 2, cin7: 3 });
+    await expectEmpty();
+  });
+
+  it('apply emits one record.synced per record and side written, in its run; a plan emits none; a failure row emits record.failed', async () => {
+    const toGhl = take();
+    setCity(toGhl, 'Eventville');
+    const toCin7 = take((x) => ghl(x).dnd !== true);
+    h.sb.ghl.control.editContact(toCin7.ghlContactId as string, { dnd: true });
+
+    const before = await recordEvents();
+    const p = await plan();
+    expect(p.counts.drift).toBe(2);
+    expect(await recordEvents()).toEqual(before);
+
+    const r = await run();
+    expect(r.counts.drift).toBe(2);
+    const events = await eventsOfRun(r.runId);
+    expect(events).toHaveLength(2);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'record.synced',
+          payload: {
+            cin7CustomerId: toGhl.cin7CustomerId,
+            cin7ContactId: toGhl.cin7ContactId,
+            ghlContactId: toGhl.ghlContactId,
+            ghlLocationId: h.clients.locationId,
+            action: 'updated',
+            fields: ['city'],
+            direction: 'cin7_to_ghl',
+            runId: r.runId,
+            at: expect.any(String),
+          },
+        },
+        {
+          name: 'record.synced',
+          payload: {
+            cin7CustomerId: toCin7.cin7CustomerId,
+            cin7ContactId: toCin7.cin7ContactId,
+            ghlContactId: toCin7.ghlContactId,
+            ghlLocationId: h.clients.locationId,
+            action: 'updated',
+            fields: ['dnd'],
+            direction: 'ghl_to_cin7',
+            runId: r.runId,
+            at: expect.any(String),
+          },
+        },
+      ]),
+    );
+    // Only this run's: nothing else was emitted since the plan.
+    expect((await recordEvents()).length).toBe(before.length + 2);
+    await expectEmpty();
+
+    // GHL refuses the PUT (422): the record fails alone, its failure row and one record.failed.
+    const bad = take();
+    setCity(bad, 'Refusedville');
+    h.sb.ghl.control.set({ faults: { statusRates: { '422': 1 }, operations: ['ghl.contacts.update'] } });
+    let refused: ReconcileReport;
+    try {
+      refused = await run();
+    } finally {
+      h.sb.ghl.control.set({ faults: {} });
+    }
+    expect(refused.failed).toBe(1);
+    const [failure] = await listFailures(h.t.store.db, { customerId: bad.cin7CustomerId });
+    expect(failure).toBeDefined();
+    expect(await eventsOfRun(refused.runId)).toEqual([
+      {
+        name: 'record.failed',
+        payload: {
+          cin7CustomerId: bad.cin7CustomerId,
+          cin7ContactId: bad.cin7ContactId,
+          ghlContactId: bad.ghlContactId,
+          failureId: failure?.id,
+          stage: 'update',
+          code: 'ghl_rejected',
+          error: failure?.error,
+          runId: refused.runId,
+          at: expect.any(String),
+        },
+      },
+    ]);
+    const fixed = await run();
+    expect(await eventsOfRun(fixed.runId)).toEqual([
+      {
+        name: 'record.synced',
+        payload: expect.objectContaining({
+          cin7CustomerId: bad.cin7CustomerId,
+          fields: ['city'],
+          direction: 'cin7_to_ghl',
+        }),
+      },
+    ]);
+    expect(ghl(bad).city).toBe('Refusedville');
     await expectEmpty();
   });
 
