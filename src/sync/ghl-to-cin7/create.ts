@@ -23,6 +23,7 @@ import {
   readGhlContact,
   reverse,
 } from '../mapping/index.js';
+import { emitRecordFailed, emitRecordSynced } from '../engine/record-events.js';
 import { recordAudit } from '../repo/audit.js';
 import { customerIdsByEmail } from '../repo/customers.js';
 import { uniqueViolation } from '../repo/db-errors.js';
@@ -247,11 +248,27 @@ export async function createFromContact(
       } catch (e) {
         if (e instanceof ValidationError && e.messages.some((m) => /already exists/i.test(m))) continue;
         if (e instanceof ValidationError) {
-          await saveCreateIntent(db, deps.locationId, id, {
-            state: 'failed',
-            names: tried,
-            cin7CustomerId: null,
-            reason: e.messages.join('; '),
+          await deps.store.transaction(async (trx) => {
+            await saveCreateIntent(trx, deps.locationId, id, {
+              state: 'failed',
+              names: tried,
+              cin7CustomerId: null,
+              reason: e.messages.join('; '),
+            });
+            // No failure row on this side (they are per Cin7 contact): the event reports it.
+            await emitRecordFailed(
+              trx,
+              {
+                cin7CustomerId: null,
+                cin7ContactId: null,
+                ghlContactId: id,
+                stage: 'create',
+                code: 'cin7_rejected',
+                error: `Cin7 refused to create a customer named ${name} for GHL contact ${id}: ${e.messages.join('; ')}. Check the contact and createCustomers.defaults in the mapping.`,
+              },
+              null,
+              deps.now?.() ?? new Date(),
+            );
           });
           return done(
             {
@@ -323,6 +340,7 @@ async function linkCreated(
         );
       }
     }
+    const fields = ['Name', 'Contacts', ...(created.Addresses.length > 0 ? ['Addresses'] : [])];
     await recordAudit(trx, {
       direction: 'ghl_to_cin7',
       action: 'create',
@@ -330,7 +348,7 @@ async function linkCreated(
       cin7CustomerId: created.ID,
       cin7ContactId: c?.cin7ContactId ?? null,
       ghlContactId: id,
-      fields: ['Name', 'Contacts', ...(created.Addresses.length > 0 ? ['Addresses'] : [])],
+      fields,
       after: {
         Name: created.Name,
         Contacts: created.Contacts as unknown as Json,
@@ -341,6 +359,17 @@ async function linkCreated(
         found: outcome === 'found',
         ...(Object.keys(withheld).length ? { withheld: Object.keys(withheld) } : {}),
       },
+    });
+    await emitRecordSynced(trx, {
+      cin7CustomerId: created.ID,
+      cin7ContactId: c?.cin7ContactId ?? null,
+      ghlContactId: id,
+      locationId: deps.locationId,
+      action: 'created',
+      fields,
+      direction: 'ghl_to_cin7',
+      runId: null,
+      at: deps.now?.() ?? new Date(),
     });
     await saveCreateIntent(trx, deps.locationId, id, {
       state: 'created',
@@ -387,6 +416,17 @@ export async function adoptLinkedCreate(
         fields: ['Name', 'Contacts'],
         after: { Name: customer?.name ?? null },
         details: { names: intent.names, found: true, linkedBy: 'sync' },
+      });
+      await emitRecordSynced(trx, {
+        cin7CustomerId: customerId,
+        cin7ContactId: null,
+        ghlContactId: row.ghlContactId,
+        locationId: deps.locationId,
+        action: 'created',
+        fields: ['Name', 'Contacts'],
+        direction: 'ghl_to_cin7',
+        runId: null,
+        at: deps.now?.() ?? new Date(),
       });
     }
     await saveCreateIntent(trx, deps.locationId, row.ghlContactId, {

@@ -15,7 +15,8 @@
  * 4. nothing differs → no Cin7 call. Otherwise `GET /customer` once, the same decisions against that
  *    fresh record, and one full-record PUT; then, in one transaction: the link hashes of what was
  *    written, the customer's snapshot as the PUT answered it (so the Cin7 → GHL side does not take our
- *    write for a Cin7 change), the profile, the audit rows, and the handled work.
+ *    write for a Cin7 change), the profile, the audit rows, one `record.synced` per contact written
+ *    (direction `ghl_to_cin7`), and the handled work. A PUT Cin7 refuses emits `record.failed`.
  */
 import type { Cin7Client } from '../../cin7/client.js';
 import { type RawRecord, mergeCustomer } from '../../cin7/customer-merge.js';
@@ -26,6 +27,7 @@ import { ApiError, BadResponseError, NotFoundError, ValidationError } from '../.
 import { recordEvent } from '../../store/events.js';
 import type { Json } from '../../store/schema.js';
 import { isFatal } from '../engine/errors.js';
+import { emitRecordFailed, emitRecordSynced } from '../engine/record-events.js';
 import {
   type GhlContactValues,
   type MappingConfig,
@@ -343,6 +345,35 @@ export async function pullCustomer(
         details: { omitted: pv.omitted, events, ...(pv.warnings.length ? { warnings: pv.warnings } : {}) },
       });
     }
+    // One `record.synced` per contact whose fields were written; the profile's fields go with the
+    // contact its audit row names (the first live one).
+    const synced = new Map<string, { link: LinkRecord; fields: string[] }>();
+    for (const s of live) {
+      const w = written.get(s.link.id);
+      if (s.contact && w && w.fields.length > 0)
+        synced.set(s.link.id, { link: s.link, fields: [...w.fields] });
+    }
+    const first = live[0]?.link;
+    if (pv && profileWrites.length > 0 && first) {
+      const entry = synced.get(first.id) ?? { link: first, fields: [] };
+      entry.fields.push(...profileWrites);
+      synced.set(first.id, entry);
+    }
+    const at = deps.now?.() ?? new Date();
+    for (const { link, fields } of synced.values()) {
+      if (!link.ghlContactId) continue;
+      await emitRecordSynced(trx, {
+        cin7CustomerId: customerId,
+        cin7ContactId: link.cin7ContactId,
+        ghlContactId: link.ghlContactId,
+        locationId: deps.locationId,
+        action: 'updated',
+        fields,
+        direction: 'ghl_to_cin7',
+        runId: null,
+        at,
+      });
+    }
     if (saved) await storeWrittenSnapshot(trx, saved, dateOf(saved.LastModifiedOn));
     if (stored) await saveProfileJson(trx, customerId, updatedProfile(stored, sides) as unknown as Json);
     await finishInbound(trx, rows);
@@ -541,7 +572,7 @@ async function finishGone(deps: GhlToCin7Deps, rows: InboundRow[], result: PullR
   return result;
 }
 
-/** Cin7 refused the PUT (a 400): retrying the same write cannot help. Recorded as an event. */
+/** Cin7 refused the PUT (a 400): retrying the same write cannot help. Recorded as an event and `record.failed`. */
 async function refused(
   deps: GhlToCin7Deps,
   rows: InboundRow[],
@@ -559,6 +590,22 @@ async function refused(
       message,
       details: { status: e.status, messages: e.messages, operation: e.operation },
     });
+    // No failure row on this side: the record fails alone, reported here (the next change retries).
+    const contacts = [...new Set(rows.map((r) => r.ghlContactId))];
+    await emitRecordFailed(
+      trx,
+      {
+        cin7CustomerId: customerId,
+        cin7ContactId: null,
+        ghlContactId: contacts.length === 1 ? contacts[0] : null,
+        stage: 'update',
+        code: 'cin7_rejected',
+        error: message,
+        runId: null,
+      },
+      null,
+      deps.now?.() ?? new Date(),
+    );
     await finishInbound(trx, rows);
   });
   deps.logger.warn({ customerId, status: e.status, messages: e.messages }, 'Cin7 refused a GHL → Cin7 write');

@@ -1,7 +1,7 @@
 /**
  * Cin7 customers from new GHL contacts, switched on in the mapping: names kept unique by the
  * documented rule, the required fields filled from the configured defaults and `/me`, the new
- * customer linked — and then nothing echoes back to GHL. Contacts that something already stands
+ * customer linked (one `record.synced`, action `created`) — and then nothing echoes back to GHL. Contacts that something already stands
  * for (a Cin7 customer with the email, no email or phone) are not created; a create whose answer
  * was lost is found again by name, never made twice.
  */
@@ -110,6 +110,33 @@ describe('Cin7 customers from new GHL contacts', () => {
       cause: 'webhook',
       cin7CustomerId: c?.ID,
     });
+    // One record event about the contact: the create (nothing went back to GHL, so no other).
+    const events = await s.h.t.store.db
+      .selectFrom('product_events')
+      .select(['name', 'payload'])
+      .where('name', 'in', ['record.synced', 'record.failed'])
+      .orderBy('id')
+      .execute();
+    expect(
+      (events as unknown as Array<{ name: string; payload: Record<string, unknown> }>).filter(
+        (e) => e.payload.ghlContactId === g.id,
+      ),
+    ).toEqual([
+      {
+        name: 'record.synced',
+        payload: {
+          cin7CustomerId: c?.ID,
+          cin7ContactId: c?.Contacts[0]?.ID,
+          ghlContactId: g.id,
+          ghlLocationId: s.h.clients.locationId,
+          action: 'created',
+          fields: ['Name', 'Contacts', 'Addresses'],
+          direction: 'ghl_to_cin7',
+          runId: null,
+          at: expect.any(String),
+        },
+      },
+    ]);
   }, 60_000);
 
   it('a second contact of the same name gets "Name (email)"; a company contact is named after the company', async () => {

@@ -4,7 +4,8 @@
  * for each to the service, which re-reads the contact); 500 GHL edits (250 DND changes, 250 notes)
  * are synced to Cin7 (the Cin7 sandbox then sends Customer/Updated, and the feed sees those
  * customers changed). Writes are counted per route in the sandboxes: exactly one per change, on the
- * side the change went to, and none on the side it came from.
+ * side the change went to, and none on the side it came from; likewise one `record.synced` event per
+ * change in its direction, and none for the echo.
  *
  * Sized for a loaded 2-core machine: the run is CPU-bound (PGlite, the job queue and both sandboxes
  * share one thread), so the rate windows are scaled by 1,000 (nothing waits on them) and there are
@@ -46,6 +47,7 @@ afterAll(async () => {
 describe('no echoes', () => {
   it(`${CHANGES} Cin7 edits synced to GHL: ${CHANGES} GHL writes, their ContactUpdate webhooks write nothing to Cin7`, async () => {
     s.mark();
+    const eventsBefore = await syncedEvents();
     const inboxBefore = await countInbox('ContactUpdate');
     for (const [i, l] of links.entries()) {
       s.h.sb.cin7.control.editCustomer(l.cin7CustomerId, { Comments: `edit ${i}` });
@@ -62,10 +64,12 @@ describe('no echoes', () => {
     // Every GHL write came back as a webhook the service took in and handled.
     expect((await countInbox('ContactUpdate')) - inboxBefore).toBe(CHANGES);
     expect(s.writes()).toEqual({ ghl: { 'ghl.contacts.update': CHANGES }, cin7: {} });
+    expect(since(await syncedEvents(), eventsBefore)).toEqual({ cin7_to_ghl: CHANGES, ghl_to_cin7: 0 });
   }, 300_000);
 
   it(`${CHANGES} GHL edits synced to Cin7: ${CHANGES} Cin7 writes, the Cin7 changes they make write nothing to GHL`, async () => {
     s.mark();
+    const eventsBefore = await syncedEvents();
     const half = CHANGES / 2;
     const dnd = new Map<string, boolean>();
     for (const [i, l] of links.entries()) {
@@ -86,8 +90,28 @@ describe('no echoes', () => {
     }
     // The Cin7 changes went through the feed to the engine, which found nothing to write.
     expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': CHANGES } });
+    expect(since(await syncedEvents(), eventsBefore)).toEqual({ cin7_to_ghl: 0, ghl_to_cin7: CHANGES });
   }, 300_000);
 });
+
+/** `record.synced` events in the outbox (read from the store), by direction. */
+async function syncedEvents(): Promise<Record<'cin7_to_ghl' | 'ghl_to_cin7', number>> {
+  const rows = await s.h.t.store.db
+    .selectFrom('product_events')
+    .select('payload')
+    .where('name', '=', 'record.synced')
+    .execute();
+  const out = { cin7_to_ghl: 0, ghl_to_cin7: 0 };
+  for (const r of rows as unknown as Array<{ payload: { direction?: string } }>) {
+    if (r.payload.direction === 'ghl_to_cin7') out.ghl_to_cin7++;
+    else out.cin7_to_ghl++;
+  }
+  return out;
+}
+
+function since(now: Record<string, number>, then: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (then[k] ?? 0)]));
+}
 
 async function countInbox(type: string): Promise<number> {
   const rows = await s.h.t.store.db.selectFrom('inbox').select('body').where('source', '=', 'ghl').execute();

@@ -2,7 +2,8 @@
  * GHL → Cin7 end to end, against both sandboxes with the service running: GHL users change DND,
  * notes and tasks; signed webhooks reach the service; the Cin7 customer gets MarketingConsent and the
  * profile summary in `Comments` in one read-modify-write; what Cin7 already holds is not rewritten;
- * a deleted GHL contact is unlinked (the Cin7 customer stays). Every write is audited with its cause.
+ * a deleted GHL contact is unlinked (the Cin7 customer stays). Every write is audited with its cause
+ * and emits one `record.synced` (direction `ghl_to_cin7`); nothing written, no event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_MARKER } from '../../../src/sync/summary/index.js';
@@ -25,6 +26,22 @@ afterAll(async () => {
   await s?.stop();
 });
 
+interface EventRow {
+  name: string;
+  payload: Record<string, unknown>;
+}
+
+/** The `record.synced` events of GHL → Cin7 in the outbox (read from the store), oldest first. */
+const g2cEvents = async (): Promise<EventRow[]> => {
+  const rows = await s.h.t.store.db
+    .selectFrom('product_events')
+    .select(['name', 'payload'])
+    .where('name', '=', 'record.synced')
+    .orderBy('id')
+    .execute();
+  return (rows as unknown as EventRow[]).filter((r) => r.payload.direction === 'ghl_to_cin7');
+};
+
 const cin7Customer = (id: string) => s.h.sb.cin7.control.customer(id);
 const ghlId = (l: LinkRecord) => l.ghlContactId as string;
 
@@ -41,6 +58,7 @@ describe('GHL → Cin7 through webhooks', () => {
       (c) => c.ID === link.cin7ContactId,
     )?.MarketingConsent;
     links = [link, ...links.filter((l) => l !== link)];
+    const eventsBefore = (await g2cEvents()).length;
     s.mark();
     s.h.sb.ghl.control.editContact(ghlId(link), { dnd: true });
     await s.settle();
@@ -58,17 +76,38 @@ describe('GHL → Cin7 through webhooks', () => {
       before: { dnd: consent === 1 ? null : false },
       after: { dnd: true },
     });
+    // One Cin7 write, one record.synced: the field and the profile fields it carried.
+    const profileFields = audit.find((a) => a.action === 'profile')?.fields ?? [];
+    const events = (await g2cEvents()).slice(eventsBefore);
+    expect(events).toEqual([
+      {
+        name: 'record.synced',
+        payload: {
+          cin7CustomerId: link.cin7CustomerId,
+          cin7ContactId: link.cin7ContactId,
+          ghlContactId: ghlId(link),
+          ghlLocationId: s.h.clients.locationId,
+          action: 'updated',
+          fields: ['dnd', ...profileFields],
+          direction: 'ghl_to_cin7',
+          runId: null,
+          at: expect.any(String),
+        },
+      },
+    ]);
     // The link now holds GHL's hash: the same value again changes nothing.
     s.mark();
     s.h.sb.ghl.control.editContact(ghlId(link), { city: 'Elsewhere' });
     await s.settle();
     expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
+    expect((await g2cEvents()).length).toBe(eventsBefore + 1);
   }, 60_000);
 
   it("a GHL note reaches the summary in Comments; the users' text above it is kept", async () => {
     const link = links[1] as LinkRecord;
     s.h.sb.cin7.control.editCustomer(link.cin7CustomerId, { Comments: 'Pays by cheque.' });
     await s.settle();
+    const eventsBefore = (await g2cEvents()).length;
     s.mark();
     s.h.sb.ghl.control.addNote(ghlId(link), { body: 'Asked about the spring catalogue' });
     await s.settle();
@@ -81,6 +120,19 @@ describe('GHL → Cin7 through webhooks', () => {
     expect(row).toMatchObject({ action: 'profile', fields: ['Comments'], cause: 'webhook' });
     expect((row?.before as { Comments?: string } | undefined)?.Comments).toBe('Pays by cheque.');
     expect((row?.after as { Comments?: string } | undefined)?.Comments).toBe(comments);
+    // A profile-only write: one record.synced naming the Cin7 field it wrote.
+    expect((await g2cEvents()).slice(eventsBefore)).toEqual([
+      {
+        name: 'record.synced',
+        payload: expect.objectContaining({
+          cin7CustomerId: link.cin7CustomerId,
+          ghlContactId: ghlId(link),
+          action: 'updated',
+          fields: ['Comments'],
+          direction: 'ghl_to_cin7',
+        }),
+      },
+    ]);
   }, 60_000);
 
   it('a task change reaches the summary; an unchanged summary is not rewritten', async () => {
@@ -174,6 +226,7 @@ describe('GHL → Cin7 through webhooks', () => {
     expect(s.writes()).toEqual({ ghl: {}, cin7: { 'cin7.customers.update': 1 } });
 
     // NoteUpdate with the same text: the notes are read again, the summary is the same → no call.
+    const eventsBefore = (await g2cEvents()).length;
     s.mark();
     const getsBefore = gets();
     s.h.sb.ghl.control.editNote(id, note.id as string, { body: 'Prefers deliveries on Tuesdays' });
@@ -182,6 +235,7 @@ describe('GHL → Cin7 through webhooks', () => {
     expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
     expect(gets()).toBe(getsBefore);
     expect(cin7Customer(link.cin7CustomerId)?.Comments).toBe(comments);
+    expect((await g2cEvents()).length).toBe(eventsBefore);
 
     // A DND change goes out; the profile it would carry is what Cin7 holds, so only the field moves.
     const auditBefore = await listAudit(s.h.t.store.db, { cin7CustomerId: link.cin7CustomerId, limit: 50 });
@@ -197,6 +251,7 @@ describe('GHL → Cin7 through webhooks', () => {
     const audit = await listAudit(s.h.t.store.db, { cin7CustomerId: link.cin7CustomerId, limit: 50 });
     const added = audit.slice(0, audit.length - auditBefore.length);
     expect(added.map((a) => [a.action, a.fields])).toEqual([['update', ['dnd']]]);
+    expect((await g2cEvents()).slice(eventsBefore).map((e) => e.payload.fields)).toEqual([['dnd']]);
   }, 60_000);
 
   it('a deleted GHL contact is unlinked and recorded in the profile; nothing is written to Cin7', async () => {
