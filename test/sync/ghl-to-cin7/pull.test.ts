@@ -286,4 +286,43 @@ describe('GHL → Cin7 through webhooks', () => {
     expect(s.h.sb.cin7.customers().length).toBe(before);
     expect(s.writes()).toEqual({ ghl: {}, cin7: {} });
   }, 60_000);
+
+  it('Cin7 refusing the write (400) emits one record.failed for the customer, without a failure row', async () => {
+    const link = links[0] as LinkRecord;
+    const failedBefore = await s.h.t.store.db
+      .selectFrom('product_events')
+      .select('id')
+      .where('name', '=', 'record.failed')
+      .execute();
+    s.h.sb.cin7.control.setFaults({ statusRates: { '400': 1 }, operations: ['cin7.customers.update'] });
+    try {
+      const dnd = s.h.sb.ghl.control.contact(ghlId(link))?.dnd === true;
+      s.h.sb.ghl.control.editContact(ghlId(link), { dnd: !dnd });
+      await s.settle();
+    } finally {
+      s.h.sb.cin7.control.setFaults({});
+    }
+    const rows = (await s.h.t.store.db
+      .selectFrom('product_events')
+      .select(['name', 'payload'])
+      .where('name', '=', 'record.failed')
+      .orderBy('id')
+      .execute()) as unknown as EventRow[];
+    expect(rows.slice(failedBefore.length)).toEqual([
+      {
+        name: 'record.failed',
+        payload: {
+          cin7CustomerId: link.cin7CustomerId,
+          cin7ContactId: null,
+          ghlContactId: ghlId(link),
+          failureId: null,
+          stage: 'update',
+          code: 'cin7_rejected',
+          error: expect.stringMatching(/^Cin7 refused the GHL → Cin7 write of customer /),
+          runId: null,
+          at: expect.any(String),
+        },
+      },
+    ]);
+  }, 60_000);
 });
