@@ -106,7 +106,10 @@ describe('POST /api/ops/{name}', () => {
     expect(viaApi.status).toBe(200);
     expect(viaApi.body).toEqual(JSON.parse(viaCli.stdout));
     expect((viaApi.body as { CustomerList: unknown[] }).CustomerList).toHaveLength(2);
-    const search = await api('ghl.contacts.search', { body: { pageLimit: 5 } });
+    // By email: the service's sync (both accounts connected) adds contacts of its own meanwhile.
+    const search = await api('ghl.contacts.search', {
+      body: { pageLimit: 5, filters: [{ field: 'email', operator: 'eq', value: 'ada@example.com' }] },
+    });
     expect(search.status).toBe(200);
     expect((search.body as { contacts: Array<{ id: string }> }).contacts.map((c) => c.id)).toContain(
       contactId,
