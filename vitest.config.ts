@@ -15,8 +15,11 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.timing.test.ts', 'test/e2e/**', '**/node_modules/**'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // Generous: many tests start CLI processes (seconds each under tsx on a loaded 2-core
+          // machine); none of these tests measures time, so a slow machine must not fail them.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          globalSetup: ['test/setup/cli-build.ts'],
           pool: 'forks',
           maxWorkers: 2,
         },

@@ -6,9 +6,10 @@
 import path from 'node:path';
 import type { Sandboxes } from '../../sandbox/index.js';
 import type { Config } from '../config/load.js';
+import { packageRoot } from '../config/package-root.js';
 
 /** The example tag rules shipped in the repository (`examples/tag-rules.yaml`). */
-export const EXAMPLE_TAG_RULES = path.resolve(import.meta.dirname, '../../examples/tag-rules.yaml');
+export const EXAMPLE_TAG_RULES = path.join(packageRoot(), 'examples', 'tag-rules.yaml');
 
 export interface DemoConfigOptions {
   dataDir: string;

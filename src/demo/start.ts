@@ -11,7 +11,6 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { type Sandboxes, startSandboxes } from '../../sandbox/index.js';
 import { connectCin7 } from '../cin7/connect.js';
-import { cin7ConnectionId } from '../cin7/connection.js';
 import type { Config } from '../config/load.js';
 import { AppError, errorMessage } from '../errors/index.js';
 import { startGhlConnect } from '../ghl/oauth.js';
@@ -23,7 +22,6 @@ import { runControlFor } from '../server/dashboard/index.js';
 import { type RunningService, startService } from '../service/start.js';
 import { readStoreLock } from '../store/lock.js';
 import { PGLITE_DIR, initialisePgliteDir } from '../store/pglite-init.js';
-import { startSyncService } from '../sync/engine/service.js';
 import { demoConfig } from './config.js';
 import { type ConflictSeed, editBothSides, seedNotesAndTasks } from './seed.js';
 
@@ -132,6 +130,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       port: options.port ?? 3000,
       portFallback: options.port === 0 ? 0 : 20,
       shutdownTimeoutMs: 5000,
+      // The initial sync runs first, in view; the sync proper starts after it (`hooks.startSync`).
+      holdSync: true,
     });
     const svc = service;
     const url = svc.url as string;
@@ -187,19 +187,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       }
       if (state.stopping) return;
       // From now on the service keeps both sides in step (polling every minute, jobs, inbox).
-      const ghl = await ctx.ghlClient();
-      const cin7 = await ctx.cin7Client();
-      const engine = await startSyncService({
-        store: ctx.store,
-        queue: ctx.queue,
-        config: ctx.config,
-        logger,
-        ghl,
-        cin7,
-        locationId: ghl.locationId as string,
-        connectionId: cin7ConnectionId(cin7.accountId),
-      });
-      ctx.onStopped(() => engine.close());
+      await ctx.hooks.startSync?.();
       logger.info('demo: ready (initial sync done, one conflict open, polling every minute)');
     };
     const runInitialSync = () => {

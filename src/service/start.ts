@@ -58,6 +58,8 @@ export interface StartServiceOptions {
   workerPort?: number;
   /** Default 20 s. */
   shutdownTimeoutMs?: number;
+  /** The sync starts only when `ctx.hooks.startSync()` is called (the demo, after its initial sync). */
+  holdSync?: boolean;
   loginThrottle?: LoginThrottleOptions;
 }
 
@@ -155,6 +157,7 @@ export async function startService(config: Config, options: StartServiceOptions)
       }),
       runsWeb,
       runsWorkers,
+      holdSync: options.holdSync === true,
       baseUrl: () => publicBaseUrl(effective),
       authGuard: requireAuth,
       onShutdown: (fn) => {

@@ -10,7 +10,7 @@ import { cin7ConnectionId } from '../cin7/connection.js';
 import { requestFeedPass } from '../cin7/feed-jobs.js';
 import type { Cin7Client } from '../cin7/client.js';
 import type { GhlClient } from '../ghl/client.js';
-import { errorMessage } from '../errors/index.js';
+import { AppError, errorMessage } from '../errors/index.js';
 import { SYNC_JOB_KINDS, startSyncService } from '../sync/engine/service.js';
 import { GHL_TO_CIN7_JOB_KINDS, ghlToCin7Service } from '../sync/ghl-to-cin7/index.js';
 import { defaultInboxHandlers, inboxJob, startInboxProcessor } from '../sync/inbox/processor.js';
@@ -146,36 +146,61 @@ export const syncModule: ServiceModule = {
   async workers(ctx) {
     const { store, queue, logger } = ctx;
     const first = await connectedClients(ctx);
-    if (!('reason' in first)) {
+    if (!('reason' in first) && !ctx.holdSync) {
       await startSync(ctx, first);
       return;
     }
-    logger.info(
-      { reason: first.reason },
-      'the sync starts once GHL and Cin7 are both connected; stored webhooks are processed meanwhile',
-    );
+    if ('reason' in first) {
+      logger.info(
+        { reason: first.reason },
+        'the sync starts once GHL and Cin7 are both connected; stored webhooks are processed meanwhile',
+      );
+    }
     await startInboxProcessor({ store, queue, logger });
-    let started = false;
+    let started: Promise<boolean> | null = null;
+    /** Starts the sync when both accounts are connected; false while they are not. */
+    const startWhenConnected = async (): Promise<boolean> => {
+      const clients = await connectedClients(ctx);
+      if ('reason' in clients) return false;
+      // The engine's inbox processor (with the sync's handlers) replaces the bare one.
+      await queue.stopWorking(inboxJob);
+      await startSync(ctx, clients);
+      // A first pass now, not at the next poll: a fresh connection shows its customers in seconds.
+      const connectionId = cin7ConnectionId(clients.cin7.accountId);
+      for (const kind of ['customers', 'sales'] as const)
+        await requestFeedPass(queue, kind, connectionId, { reason: 'connected' });
+      logger.info('GHL and Cin7 are both connected: the sync started');
+      return true;
+    };
+    const startOnce = async (): Promise<boolean> => {
+      started ??= startWhenConnected().then((ok) => {
+        if (!ok) started = null; // not connected yet: a later call tries again
+        return ok;
+      });
+      return started;
+    };
+    ctx.hooks.startSync = async () => {
+      if (!(await startOnce())) {
+        throw new AppError(
+          'sync_not_connected',
+          'The sync cannot start: GHL and Cin7 are not both connected.',
+          {
+            hint: 'Connect both accounts (`cin7-ghl connect ghl`, `cin7-ghl connect cin7`) first.',
+          },
+        );
+      }
+    };
+    if (ctx.holdSync) return;
     const waiting = startLoop(
       'sync start',
       CONNECTIONS_RECHECK_MS,
       async () => {
-        if (started) return;
-        const clients = await connectedClients(ctx);
-        if ('reason' in clients) return;
-        started = true;
         try {
-          // The engine's inbox processor (with the sync's handlers) replaces the bare one.
-          await queue.stopWorking(inboxJob);
-          await startSync(ctx, clients);
-          // A first pass now, not at the next poll: a fresh connection shows its customers in seconds.
-          const connectionId = cin7ConnectionId(clients.cin7.accountId);
-          for (const kind of ['customers', 'sales'] as const)
-            await requestFeedPass(queue, kind, connectionId, { reason: 'connected' });
-          logger.info('GHL and Cin7 are both connected: the sync started');
+          await startOnce();
         } catch (e) {
           // Half-registered workers cannot be taken back one by one: a restart starts it clean.
           logger.error({ err: e }, `the sync could not start: ${errorMessage(e)}; restart the service`);
+          started = Promise.resolve(true);
         }
       },
       logger,

@@ -26,6 +26,11 @@ export interface ServiceHooks {
   ghlWebhookStored?: (trx: Transaction<Database>, inboxId: string) => Promise<void>;
   /** The Cin7 change-feed consumers (the sync engine). Without them, feed passes do not run. */
   cin7FeedConsumers?: FeedWorkerDeps['consumers'];
+  /**
+   * Starts the sync now (set by the sync module while it waits for both connections; idempotent).
+   * With `holdSync`, this is the only way it starts: the demo calls it after its initial sync.
+   */
+  startSync?: () => Promise<void>;
 }
 
 /** Everything a module can use. Built once per process by `startService`. */
@@ -39,6 +44,8 @@ export interface ServiceContext extends ApiContext {
   runsWeb: boolean;
   /** True when this process runs jobs and schedules (`worker`, `all`). */
   runsWorkers: boolean;
+  /** The sync waits for `hooks.startSync()` instead of starting once both accounts are connected. */
+  holdSync: boolean;
   /** Where the service is reached: `server.publicUrl`, else the address it listens on. */
   baseUrl(): string;
   /** The auth guard for routes mounted with their own router (the global middleware runs anyway). */

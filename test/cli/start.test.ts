@@ -21,7 +21,8 @@ interface Started {
   child: ChildProcess;
   ready: { url: string; role: string; adminPassword: string | null };
   stderr: () => string;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended the process. */
+  exited: Promise<number | string | null>;
 }
 
 function start(env: Record<string, string>, args: string[] = []): Promise<Started> {
@@ -34,7 +35,9 @@ function start(env: Record<string, string>, args: string[] = []): Promise<Starte
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString('utf8');
     });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const exited = new Promise<number | string | null>((r) =>
+      child.on('exit', (code, signal) => r(code ?? signal)),
+    );
     const timer = setTimeout(() => reject(new Error(`start not ready: ${err}`)), 60_000);
     createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer);
@@ -253,7 +256,7 @@ describe('cin7-ghl start + the CLI through its REST API', () => {
       expect(again.ready.adminPassword).toBeNull();
     } finally {
       again.child.kill('SIGTERM');
-      expect(await again.exited).toBe(0);
+      expect(await again.exited, again.stderr().slice(-3000)).toBe(0);
     }
   });
 });

@@ -4,9 +4,25 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { cleanEnv } from './env.js';
 
-export const BIN = path.resolve(import.meta.dirname, '../../bin/cin7-ghl');
+/** `bin/cin7-ghl`, as a user runs it in a checkout (TypeScript compiled on the fly by tsx). */
+export const SOURCE_BIN = path.resolve(import.meta.dirname, '../../bin/cin7-ghl');
+
+/**
+ * What tests run as `node <BIN> …`: the CLI compiled once for the run by the unit project's global
+ * setup (test/setup/cli-build.ts), else `bin/cin7-ghl`.
+ */
+export const BIN = compiledEntry() ?? SOURCE_BIN;
+
+function compiledEntry(): string | null {
+  try {
+    return inject('cliEntry') || null;
+  } catch {
+    return null; // outside a vitest worker
+  }
+}
 
 export interface CliResult {
   code: number | null;

@@ -186,5 +186,6 @@ describe.skipIf(!pg.available)('reconcile: SIGKILL at 10 random points, then res
     expect(delta(ghlWrites(b.h), b.before.ghl)).toEqual(delta(ghlWrites(a.h), a.before.ghl));
     expect(cin7Writes(b.h) - b.before.cin7).toBe(cin7Writes(a.h) - a.before.cin7);
     expect(cin7Writes(a.h) - a.before.cin7).toBe(10);
-  });
+    // Twelve CLI processes, each a few seconds of start-up alone on a loaded 2-core machine.
+  }, 300_000);
 });
