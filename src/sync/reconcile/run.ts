@@ -21,7 +21,7 @@ import { conflictCounts } from '../conflicts/repo.js';
 import { SyncBusyError, isFatal } from '../engine/errors.js';
 import { type CustomerLock, customerLockFor } from '../engine/lock.js';
 import { loadMapping, needsCustomFieldIds, withCustomFieldIds } from '../mapping/index.js';
-import { RUN_STALE_MS, type RunRecord, finishRun, ownerGone, runProgress, startRun } from '../repo/runs.js';
+import { RUN_STALE_MS, finishRun, ownerGone, runProgress, startRun, toRun } from '../repo/runs.js';
 import { loadTagRules } from '../rules/index.js';
 import { applyBusinessItems, applyFieldItems, applyOrphans } from './apply.js';
 import { BudgetGate } from './budget.js';
@@ -210,22 +210,7 @@ async function claimRun(
     .execute();
   let resume: { runId: string; state: RunState } | null = null;
   for (const row of rows) {
-    const run: RunRecord = {
-      id: row.id,
-      kind: row.kind,
-      mode: row.mode,
-      trigger: row.trigger,
-      status: row.status,
-      counts: row.counts,
-      calls: row.calls,
-      minimumCalls: row.minimum_calls,
-      progress: row.progress,
-      timings: row.timings,
-      error: row.error,
-      startedAt: row.started_at,
-      heartbeatAt: row.heartbeat_at,
-      finishedAt: row.finished_at,
-    };
+    const run = toRun(row);
     const fresh = Date.now() - run.heartbeatAt.getTime() < RUN_STALE_MS;
     if (fresh && !ownerGone(run)) {
       throw new SyncBusyError(

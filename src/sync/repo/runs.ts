@@ -139,7 +139,8 @@ export async function listRuns(db: Kysely<Database>, limit = 10): Promise<RunRec
   return rows.map(toRun);
 }
 
-function toRun(row: Selectable<SyncRunsTable>): RunRecord {
+/** A `sync_runs` row as the rest of the sync reads it. */
+export function toRun(row: Selectable<SyncRunsTable>): RunRecord {
   return {
     id: row.id,
     kind: row.kind,
