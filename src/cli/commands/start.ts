@@ -61,6 +61,8 @@ export function registerStartCommand(program: Command): void {
             },
           );
         });
+        // Listening for SIGTERM/SIGINT before saying it is ready: a supervisor may signal at once.
+        const stopped = stopOnSignals(service, ctx.logger);
         // The admin password is a registered secret (the output redacts it): this is the one place it
         // must reach the operator, so it is written raw.
         if (ctx.out.json) {
@@ -83,7 +85,7 @@ export function registerStartCommand(program: Command): void {
           lines.push('Stop with Ctrl-C (SIGINT) or SIGTERM: running jobs finish or are handed back.');
           process.stdout.write(`${lines.join('\n')}\n`);
         }
-        await stopOnSignals(service, ctx.logger);
+        await stopped;
         // Everything is closed; should a library keep a handle open, do not hang the terminal.
         setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
         return EXIT.ok;
